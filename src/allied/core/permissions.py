@@ -1,0 +1,27 @@
+"""What each role may do. Reads are limited by the visibility scope; writes by these permissions."""
+
+from .errors import PermissionDenied
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    "program_admin": {
+        "program.manage", "partners.manage", "recruitment.manage", "tiers.evaluate", "tiers.decide",
+        "users.manage", "onboarding.manage", "audit.view",
+    },
+    "cam": {"partners.manage", "recruitment.manage", "tiers.evaluate", "tiers.decide", "users.manage", "onboarding.manage", "audit.view"},
+    "pmm": {"audit.view"},
+    "finance": {"audit.view"},
+    "partner_admin": {"partner.users.manage", "partner.profile.edit", "partner.onboarding.work", "partner.agreement.accept"},
+    "partner_sales": {"partner.onboarding.work"},
+    "partner_marketing": {"partner.profile.edit", "partner.onboarding.work"},
+}
+
+
+def has_perm(user, perm: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return perm in ROLE_PERMISSIONS.get(user.role, set())
+
+
+def require_perm(user, perm: str) -> None:
+    if not has_perm(user, perm):
+        raise PermissionDenied()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TieringConfig(AppConfig):
+    name = "allied.tiering"
+    label = "tiering"
