@@ -14,7 +14,8 @@ def _jsonable(value):
     if isinstance(value, (Decimal, date, datetime)):
         return str(value)
     if isinstance(value, models.Model):
-        return getattr(value, "public_id", None) or str(value.pk)
+        # Integer keys never leave the server, audit trails included: lookup rows go by their code.
+        return getattr(value, "public_id", None) or getattr(value, "code", None) or str(value.pk)
     if isinstance(value, (list, tuple, set)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):

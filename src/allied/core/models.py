@@ -39,6 +39,9 @@ class OutboxEmail(models.Model):
     class Meta:
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
 
 class ScheduledRun(models.Model):
     """When a periodic job last ran, so several workers start it once per interval."""

@@ -9,7 +9,7 @@ from .models import AgreementAcceptance, OnboardingTask, TaskStatus
 
 
 def task_list(*, actor, partner: Partner | None = None, status: str | None = None, mine: bool = False) -> QuerySet:
-    qs = scope_queryset(OnboardingTask.objects.select_related("partner", "owner"), actor)
+    qs = scope_queryset(OnboardingTask.objects.select_related("partner", "partner__cam", "owner"), actor)
     if partner is not None:
         qs = qs.filter(partner=partner)
     if status:

@@ -175,3 +175,53 @@ def onboarding_overdue_alert(*, today=None) -> int:
                       body=f"These onboarding tasks of your partners are overdue:\n\n{lines}\n")
     OnboardingTask.objects.filter(pk__in=[t.pk for t in overdue]).update(overdue_alerted_at=timezone.now())
     return len(overdue)
+
+
+def _clean_step(data: dict) -> dict:
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise DomainError("Enter the task title.", field="title")
+    if data.get("kind") not in TaskKind.values:
+        raise DomainError("Choose a task kind from the list.", field="kind")
+    if data.get("side") not in Side.values:
+        raise DomainError("Choose partner or vendor.", field="side")
+    try:
+        due_day = int(data.get("due_day"))
+    except (TypeError, ValueError):
+        raise DomainError("Enter the number of days after joining.", field="due_day")
+    if not 0 <= due_day <= 365:
+        raise DomainError("Enter 0 to 365 days.", field="due_day")
+    return {"title": title[:200], "description": (data.get("description") or "").strip(), "kind": data["kind"],
+            "side": data["side"], "due_day": due_day}
+
+
+@transaction.atomic
+def journey_step_add(*, actor, journey: JourneyTemplate, data: dict):
+    if not has_perm(actor, "program.manage"):
+        raise PermissionDenied("Only a program admin can change onboarding journeys.")
+    clean = _clean_step(data)
+    step = journey.steps.create(position=journey.steps.count(), **clean)
+    audit_record(actor=actor, action="journey_step.added", obj=journey, after=clean)
+    return step
+
+
+@transaction.atomic
+def journey_step_update(*, actor, step, data: dict):
+    if not has_perm(actor, "program.manage"):
+        raise PermissionDenied("Only a program admin can change onboarding journeys.")
+    clean = _clean_step(data)
+    before = {k: getattr(step, k) for k in clean}
+    for k, v in clean.items():
+        setattr(step, k, v)
+    step.save()
+    audit_record(actor=actor, action="journey_step.updated", obj=step.journey, before=before, after=clean)
+    return step
+
+
+@transaction.atomic
+def journey_step_delete(*, actor, step) -> None:
+    """Remove a step from the template; tasks already created for partners stay."""
+    if not has_perm(actor, "program.manage"):
+        raise PermissionDenied("Only a program admin can change onboarding journeys.")
+    audit_record(actor=actor, action="journey_step.deleted", obj=step.journey, before={"title": step.title, "due_day": step.due_day})
+    step.delete()

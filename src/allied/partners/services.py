@@ -99,6 +99,11 @@ def _can_edit(actor, partner: Partner) -> bool:
     return actor.partner_id == partner.pk and has_perm(actor, "partner.profile.edit")
 
 
+def _check_cam(cam) -> None:
+    if cam.partner_id is not None or cam.role not in ("cam", "program_admin") or not cam.is_active:
+        raise DomainError("The owning CAM must be an active vendor channel account manager.", field="cam")
+
+
 @transaction.atomic
 def partner_create(*, actor, name: str, partner_type: PartnerType, country: str, region: str, website: str = "",
                    parent: Partner | None = None, cam=None, tier: Tier | None = None, **profile) -> Partner:
@@ -107,6 +112,8 @@ def partner_create(*, actor, name: str, partner_type: PartnerType, country: str,
     data = clean_profile({"name": name, "website": website, "country": country, "region": region, **profile})
     if parent is not None and parent.partner_type.code != PartnerTypeCode.DISTRIBUTOR:
         raise DomainError("The parent must be a distributor.", field="parent")
+    if cam is not None:
+        _check_cam(cam)
     tier = tier or Tier.objects.order_by("rank").first()
     partner = Partner.objects.create(partner_type=partner_type, parent=parent, cam=cam, tier=tier, **data)
     audit_record(actor=actor, action="partner.created", obj=partner,
@@ -154,8 +161,7 @@ def partner_admin_update(*, actor, partner: Partner, cam=None, status: str | Non
     fields = ["cam", "status", "partner_type", "parent"]
     before = snapshot(partner, fields)
     if cam is not None:
-        if cam.partner_id is not None or cam.role not in ("cam", "program_admin"):
-            raise DomainError("The owning CAM must be a vendor channel account manager.", field="cam")
+        _check_cam(cam)
         partner.cam = cam
     if status is not None:
         if status not in PartnerStatus.values:

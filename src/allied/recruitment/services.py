@@ -9,7 +9,7 @@ from allied.core.audit import audit_record
 from allied.core.errors import Conflict, DomainError, PermissionDenied
 from allied.core.outbox import email_enqueue
 from allied.core.permissions import has_perm
-from allied.matching import normalize_company_name, normalize_domain
+from allied.matching import normalize_company_name
 from allied.onboarding.services import journey_start
 from allied.partners.models import Partner, Region
 from allied.partners.services import clean_profile, partner_create
@@ -147,7 +147,7 @@ def application_approve(*, actor, application: Application, cam=None) -> tuple[A
     app = Application.objects.select_for_update().select_related("partner_type").get(pk=application.pk)
     if app.status not in (ApplicationStatus.APPLIED, ApplicationStatus.QUALIFIED):
         raise Conflict(f"This application is already {app.get_status_display().lower()}.", field="status")
-    cam = cam or (actor if actor.role == "cam" else None)
+    cam = cam or actor  # the approver owns the partner until someone else is assigned
     partner = partner_create(
         actor=actor, name=app.company_name, partner_type=app.partner_type, country=app.country, region=app.region,
         website=app.website, cam=cam, specialties=app.specialties, industries=app.industries,

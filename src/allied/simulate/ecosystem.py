@@ -19,7 +19,15 @@ from allied.accounts.models import Invitation, User
 from allied.core.ids import new_public_id
 from allied.matching import normalize_domain
 from allied.onboarding.models import AgreementAcceptance, JourneyTemplate, OnboardingTask, Side, TaskStatus
-from allied.partners.models import INDUSTRIES, SEGMENTS, SPECIALTIES, Achievement, AchievementKind, Partner, PartnerStatus
+from allied.partners.models import (
+    INDUSTRIES,
+    SEGMENTS,
+    SPECIALTIES,
+    Achievement,
+    AchievementKind,
+    Partner,
+    PartnerStatus,
+)
 from allied.program.models import Agreement, Announcement, PartnerType, ProgramSettings, Tier
 from allied.recruitment.fit import fit_score
 from allied.recruitment.models import Application, ApplicationStatus, IdealPartnerProfile

@@ -82,6 +82,7 @@ def tier_evaluate(*, actor, partner_ids: list[int] | None = None, as_of: datetim
     if partner_ids is not None:
         partners_qs = partners_qs.filter(pk__in=partner_ids)
     partners = list(partners_qs.values_list("pk", "tier_id", "public_id"))
+    partner_public = {pk: public_id for pk, _, public_id in partners}
     ids_filter = [p[0] for p in partners] if partner_ids is not None else None
     facts = facts_for(ids_filter, as_of, keys)
     open_qs = TierProposal.objects.filter(status__in=OPEN_STATUSES)
@@ -171,7 +172,8 @@ def tier_evaluate(*, actor, partner_ids: list[int] | None = None, as_of: datetim
         if prop.status == ProposalStatus.APPLIED:
             changes.append(_apply(prop.partner_id, prop.from_tier_id, prop.to_tier_id, now=now, actor=None,
                                   reason="; ".join(prop.reasons), proposal=prop))
-            event("partner.tier_changed", prop.public_id, prop.partner_id, {}, {"tier_id": prop.to_tier_id})
+            event("partner.tier_changed", partner_public[prop.partner_id], prop.partner_id,
+                  {"tier": by_id[prop.from_tier_id].name}, {"tier": by_id[prop.to_tier_id].name})
     for change in changes:
         change.public_id = TierChange._meta.get_field("public_id").pre_save(change, True)
     TierChange.objects.bulk_create(changes, batch_size=BATCH)

@@ -1,0 +1,40 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+def bench_dir() -> Path:
+    """bench/ next to the source tree (editable install), else in the working directory."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "bench").is_dir() and (parent / "pyproject.toml").exists():
+            return parent / "bench"
+    return Path.cwd() / "bench"
+
+
+class Command(BaseCommand):
+    help = "Run one benchmark from bench/ in a fresh database; prints a table and writes bench/results/NAME.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name")
+        parser.add_argument("--size", type=int, default=None)
+        parser.add_argument("--repeat", type=int, default=None)
+
+    def handle(self, *args, name, size, repeat, **opts):
+        directory = bench_dir()
+        script = directory / f"{name}.py"
+        if not name.isidentifier() or not script.exists():
+            available = sorted(p.stem for p in directory.glob("*.py"))
+            raise CommandError(f"No benchmark named {name!r}; available: {', '.join(available) or 'none'}")
+        cmd = [sys.executable, str(script), "--out", str(directory / "results" / f"{name}.json")]
+        if size:
+            cmd += ["--size", str(size)]
+        if repeat:
+            cmd += ["--repeat", str(repeat)]
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+        code = subprocess.call(cmd, env=env)
+        if code:
+            raise CommandError(f"benchmark {name} failed (exit {code})")
