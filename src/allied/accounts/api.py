@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.apps import apps
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from allied.core.api import ERRORS, PageQuery, Ref, page, resolve_ref
 from allied.core.scope import scoped_get
@@ -82,7 +82,7 @@ def invitation_create(request, payload: InvitationIn):
         partner = resolve_ref(_partner_get, field="partner", actor=request.auth, public_id=payload.partner)
     invitation, _token = services.invitation_create(actor=request.auth, email=payload.email, role=payload.role,
                                                     partner=partner, full_name=payload.full_name)
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.get("/{id}", response={200: UserOut, **ERRORS}, summary="Get a user")

@@ -43,6 +43,11 @@ def _check_role(role: str, partner) -> None:
         raise DomainError(f"'{role}' is not a {side} role; choose one of: {', '.join(allowed)}.", field="role")
 
 
+def _check_full_name(full_name: str) -> None:
+    if len((full_name or "").strip()) > 150:
+        raise DomainError("At most 150 characters.", field="full_name")
+
+
 def _can_manage_users_of(actor, partner) -> bool:
     if actor is None:  # system (e.g. application approval)
         return True
@@ -55,6 +60,7 @@ def _can_manage_users_of(actor, partner) -> bool:
 def user_create(*, actor, email: str, role: str, partner=None, full_name: str = "", password: str | None = None) -> User:
     email = _clean_email(email)
     _check_role(role, partner)
+    _check_full_name(full_name)
     if not _can_manage_users_of(actor, partner):
         raise PermissionDenied()
     if User.objects.filter(email__iexact=email).exists():
@@ -112,6 +118,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     Invitation.objects.select_for_update().filter(pk=inv.pk).first()
     if not full_name.strip():
         raise DomainError("Enter your name.", field="full_name")
+    _check_full_name(full_name)
     if User.objects.filter(email__iexact=inv.email).exists():
         raise Conflict("A user with this email already exists.", field="email")
     try:

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from allied.accounts import selectors as account_selectors
 from allied.core.api import ERRORS, PageQuery, Ref, page, resolve_ref
@@ -158,7 +158,7 @@ def partner_create(request, payload: PartnerCreateIn):
     if payload.cam:
         data["cam"] = resolve_ref(account_selectors.user_get, field="cam", actor=actor, public_id=payload.cam)
     partner = services.partner_create(actor=actor, **data)
-    return 201, partner
+    return Status(201, partner)
 
 
 @router.get("/{id}", response={200: PartnerOut, **ERRORS}, summary="Get a partner")

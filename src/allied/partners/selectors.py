@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from allied.core.audit import AuditEvent
-from allied.core.scope import is_vendor, scope_queryset, scoped_get
+from allied.core.scope import is_vendor, scope_queryset, scoped_get, visible_partner_ids
 
 from .models import Partner, PartnerStatus
 
@@ -72,6 +72,9 @@ def audit_list(*, actor, partner: Partner | None = None) -> QuerySet:
     """Audit trail: vendors see everything; a partner's page shows events about that partner."""
     qs = AuditEvent.objects.all()
     if partner is not None:
+        ids = visible_partner_ids(actor)
+        if ids is not None and partner.pk not in ids:
+            return qs.none()
         return qs.filter(partner_id=partner.pk)
     if not is_vendor(actor):
         return qs.none()

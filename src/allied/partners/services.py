@@ -59,6 +59,8 @@ def clean_profile(data: dict) -> dict:
             value = (value or "").strip()
             if value and "://" not in value:
                 value = "https://" + value
+            if len(value) > 200:
+                raise DomainError("At most 200 characters.", field="website")
             if value and not normalize_domain(value).count("."):
                 raise DomainError("Enter a website such as https://example.com.", field="website")
             out["domain"] = normalize_domain(value)
@@ -89,6 +91,8 @@ def clean_profile(data: dict) -> dict:
             value = bool(value)
         elif field in ("description", "city"):
             value = (value or "").strip()
+            if field == "city" and len(value) > 100:
+                raise DomainError("At most 100 characters.", field="city")
         out[field] = value
     return out
 

@@ -87,6 +87,8 @@ def _clean_tier(data: dict) -> dict:
             out["lead_priority"] = int(data["lead_priority"])
         except (TypeError, ValueError):
             raise DomainError("Enter a whole number.", field="lead_priority")
+        if not 0 <= out["lead_priority"] <= 100:
+            raise DomainError("Lead priority must be 0 to 100.", field="lead_priority")
     if "support_level" in data:
         if data["support_level"] not in SupportLevel.values:
             raise DomainError(f"Choose one of {', '.join(SupportLevel.values)}.", field="support_level")
@@ -144,7 +146,7 @@ def tier_requirement_set(*, actor, tier: Tier, fact: str, threshold) -> TierRequ
     _require_admin(actor)
     if fact_get(fact) is None:
         raise DomainError("Choose a fact from the list.", field="fact")
-    value = _decimal(threshold, "threshold", Decimal(0))
+    value = _decimal(threshold, "threshold", Decimal(0), Decimal("99999999999999"))  # fits the column (16 digits, 2 places)
     req, created = TierRequirement.objects.update_or_create(tier=tier, fact=fact, defaults={"threshold": value})
     audit_record(actor=actor, action="tier_requirement.set", obj=tier, after={"fact": fact, "threshold": value})
     return req
@@ -201,9 +203,12 @@ def agreement_publish(*, actor, name: str, version: str, body: str) -> Agreement
         raise DomainError("Enter a version.", field="version")
     if not (body or "").strip():
         raise DomainError("Enter the agreement text.", field="body")
+    if len(version.strip()) > 20:
+        raise DomainError("At most 20 characters.", field="version")
+    name = ((name or "").strip() or "Partner Program Agreement")[:120]  # check duplicates under the name that is stored
     if Agreement.objects.filter(name=name, version=version.strip()).exists():
         raise Conflict("This version already exists.", field="version")
     Agreement.objects.filter(is_current=True).update(is_current=False)
-    agreement = Agreement.objects.create(name=name.strip() or "Partner Program Agreement", version=version.strip(), body=body.strip())
+    agreement = Agreement.objects.create(name=name, version=version.strip(), body=body.strip())
     audit_record(actor=actor, action="agreement.published", obj=agreement, after={"version": agreement.version})
     return agreement

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from allied.accounts import selectors as account_selectors
 from allied.core.api import ERRORS, PageQuery, page, resolve_ref
@@ -118,7 +118,7 @@ class DeclineIn(Schema):
              description="Public: no API key needed.")
 def application_submit(request, payload: ApplicationIn):
     app = services.application_submit(data=payload.dict(), ip_address=request.META.get("REMOTE_ADDR"))
-    return 201, app
+    return Status(201, app)
 
 
 @router.get("", response={200: ApplicationPage, **ERRORS}, summary="List applications (vendor users)")

@@ -64,12 +64,17 @@ def application_clean(data: dict) -> dict:
         raise DomainError("Enter a valid email address.", field="contact_email")
     if data.get("team_size") in (None, ""):
         raise DomainError("Enter your team size.", field="team_size")
-    profile = clean_profile({
-        "name": company, "website": website, "country": data.get("country", ""), "region": data.get("region", ""),
-        "specialties": data.get("specialties"), "industries": data.get("industries"),
-        "regions_served": data.get("regions_served"), "customer_segments": data.get("customer_segments"),
-        "team_size": data.get("team_size"),
-    })
+    try:
+        profile = clean_profile({
+            "name": company, "website": website, "country": data.get("country", ""), "region": data.get("region", ""),
+            "specialties": data.get("specialties"), "industries": data.get("industries"),
+            "regions_served": data.get("regions_served"), "customer_segments": data.get("customer_segments"),
+            "team_size": data.get("team_size"),
+        })
+    except DomainError as exc:
+        if exc.field != "name":
+            raise
+        raise DomainError(exc.message, field="company_name")  # the form calls it company_name
     return {
         "company_name": profile["name"], "website": profile["website"], "domain": profile["domain"],
         "country": profile["country"], "region": profile["region"], "partner_type": ptype,
@@ -169,7 +174,10 @@ def ideal_profile_update(*, actor, data: dict) -> IdealPartnerProfile:
         if field in data:
             value = data[field] or []
             if isinstance(value, str):
-                value = [v.strip().lower() for v in value.split(",") if v.strip()]
+                value = value.split(",")
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                raise DomainError("Give a list of values.", field=field)
+            value = [v.strip().lower() for v in value if v.strip()]  # applications are stored lower-case too
             if field == "target_regions" and (bad := [v for v in value if v not in Region.values]):
                 raise DomainError(f"Unknown region(s): {', '.join(bad)}.", field=field)
             if field == "target_partner_types":

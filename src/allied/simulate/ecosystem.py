@@ -32,6 +32,7 @@ from allied.program.models import Agreement, Announcement, PartnerType, ProgramS
 from allied.recruitment.fit import fit_score
 from allied.recruitment.models import Application, ApplicationStatus, IdealPartnerProfile
 from allied.tiering.models import TierChange
+from allied.tiering.services import tier_evaluate
 
 from .names import CORES, COUNTRIES, FIRST, LAST, NEWS, PREFIXES, SUFFIXES
 
@@ -134,9 +135,10 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
         country, city = g.rng.choice(COUNTRIES[region])
         name = g.company()
         domain = f"{_slug(name)}{i}.example"
-        age_days = g.rng.uniform(5, 900)
         inactive = g.rng.random() < 0.45
         strength = 0.0 if inactive else g.rng.paretovariate(1.2) - 1
+        # Strong partners have been around long enough to earn it.
+        age_days = g.rng.uniform(180, 900) if strength > 1 else g.rng.uniform(5, 900)
         strengths.append(strength)
         status = PartnerStatus.ONBOARDING if age_days < 100 else PartnerStatus.ACTIVE
         if status == PartnerStatus.ACTIVE and inactive and g.rng.random() < 0.06:
@@ -312,6 +314,8 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
                                           for i, (t, b) in enumerate(NEWS)])
     progress("applications", partners - partners // 2 - partners // 4 - partners // 8)
 
+    # 8. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
+    tier_evaluate(actor=None)
     res.logins = _demo_logins(rows, strengths)
     return res
 

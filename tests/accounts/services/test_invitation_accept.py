@@ -71,3 +71,11 @@ def test_blank_name_names_full_name(world, invited):
     with pytest.raises(DomainError) as exc:
         invitation_accept(token=token, full_name="   ", password=STRONG)
     assert exc.value.field == "full_name"
+
+
+def test_overlong_name_names_full_name(world, invited):
+    _, token = invited
+    with pytest.raises(DomainError) as exc:
+        invitation_accept(token=token, full_name="N" * 151, password=STRONG)
+    assert exc.value.field == "full_name"
+    assert not User.objects.filter(email="new@alpha.example").exists()

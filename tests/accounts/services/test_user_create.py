@@ -73,3 +73,10 @@ def test_cam_cannot_create_vendor_users(world):
 def test_partner_sales_cannot_create_users(world):
     with pytest.raises(PermissionDenied):
         user_create(actor=world.a_sales, email="friend@alpha.example", role="partner_sales", partner=world.partner_a)
+
+
+def test_overlong_name_names_full_name(world):
+    with pytest.raises(DomainError) as exc:
+        user_create(actor=world.admin, email="long@vendor.example", role="pmm", full_name="N" * 151)
+    assert exc.value.field == "full_name"
+    assert not User.objects.filter(email="long@vendor.example").exists()
