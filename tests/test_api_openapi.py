@@ -33,3 +33,20 @@ def test_every_id_in_the_contract_is_a_string(db, client):
 def test_errors_are_documented(db, client):
     op = client.get(f"{API}/openapi.json").json()["paths"][f"{API}/partners/{{id}}"]["get"]
     assert {"200", "404"} <= set(op["responses"])
+
+
+def test_schema_names_are_unique_across_routers():
+    """OpenAPI keys components by class name: two `UserOut`s would silently document one shape for both."""
+    import importlib
+    import inspect
+
+    from ninja import Schema
+
+    seen: dict[str, str] = {}
+    for module_name in ("allied.core.api", "allied.accounts.api", "allied.partners.api", "allied.recruitment.api",
+                        "allied.tiering.api", "allied.onboarding.api"):
+        module = importlib.import_module(module_name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls.__module__ == module_name:
+                assert name not in seen, f"{name} is defined in {seen[name]} and {module_name}"
+                seen[name] = module_name

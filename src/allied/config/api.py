@@ -49,7 +49,7 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    code = {404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(exc.status_code, "error")
+    code = {400: "invalid", 404: "not_found", 403: "forbidden", 405: "method_not_allowed"}.get(exc.status_code, "error")
     return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
 
 

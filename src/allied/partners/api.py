@@ -1,4 +1,4 @@
-"""/api/v1/partners: partner organizations, their users, tier progress and audit trail."""
+"""/api/v1/partners: partner organizations, their users and audit trail (tier progress: tiering/api.py)."""
 
 from datetime import datetime
 from typing import Any
@@ -98,21 +98,25 @@ class PartnerPatchIn(ProfileIn):
     parent: str | None = Field(None, description="Vendor only: public id of the parent distributor; null removes it.")
 
 
-class UserOut(Schema):
-    id: str
+class PartnerUserOut(Schema):
+    """The same shape as the items of GET /users."""
+
+    id: str = Field(..., description="Public id, `usr_...`.")
     email: str
     full_name: str
+    title: str
     role: str
     partner: Ref | None
     is_active: bool
+    date_joined: datetime
 
     @staticmethod
     def resolve_id(obj) -> str:
         return obj.public_id
 
 
-class UserPage(Schema):
-    items: list[UserOut]
+class PartnerUserPage(Schema):
+    items: list[PartnerUserOut]
     next_cursor: str | None
 
 
@@ -151,7 +155,7 @@ def partner_list(request, filters: Query[PartnerFilters]):
 @router.post("", response={201: PartnerOut, **ERRORS}, summary="Create a partner")
 def partner_create(request, payload: PartnerCreateIn):
     actor = request.auth
-    data = payload.dict(exclude_unset=True)
+    data = payload.dict(exclude_unset=True, exclude={"parent", "cam"})
     data["partner_type"] = _partner_type(payload.partner_type)
     if payload.parent:
         data["parent"] = resolve_ref(selectors.partner_get, field="parent", actor=actor, public_id=payload.parent)
@@ -199,7 +203,7 @@ def partner_patch(request, id: str, payload: PartnerPatchIn):
     return partner
 
 
-@router.get("/{id}/users", response={200: UserPage, **ERRORS}, summary="List a partner's users")
+@router.get("/{id}/users", response={200: PartnerUserPage, **ERRORS}, summary="List a partner's users")
 def partner_users(request, id: str, params: Query[PageQuery]):
     partner = selectors.partner_get(actor=request.auth, public_id=id)
     return page(account_selectors.user_list(actor=request.auth, partner=partner), params, order=("email", "id"))

@@ -172,6 +172,10 @@ def partner_admin_update(*, actor, partner: Partner, cam=None, status: str | Non
             raise DomainError(f"Choose one of {', '.join(PartnerStatus.values)}.", field="status")
         partner.status = status
     if partner_type is not None:
+        if (partner.partner_type.code == PartnerTypeCode.DISTRIBUTOR and partner_type.code != PartnerTypeCode.DISTRIBUTOR
+                and partner.sub_partners.exists()):
+            raise DomainError("This distributor still has sub-partners; move them to another distributor first.",
+                              field="partner_type")
         partner.partner_type = partner_type
     if clear_parent:
         partner.parent = None

@@ -60,7 +60,12 @@ def program_settings_update(*, actor, data: dict) -> ProgramSettings:
         ps.downgrade_grace_days = days
     for flag in ("tier_auto_apply", "distributors_see_subpartners", "public_locator_enabled"):
         if flag in data:
-            setattr(ps, flag, bool(data[flag]))
+            value = data[flag]
+            if isinstance(value, str):
+                if value.strip().lower() not in {"true", "false", "1", "0", "yes", "no", "on", "off", ""}:
+                    raise DomainError("Give true or false.", field=flag)
+                value = value.strip().lower() in {"true", "1", "yes", "on"}
+            setattr(ps, flag, bool(value))
     ps.save()
     audit_record(actor=actor, action="program.updated", obj=ps, before=before, after=snapshot(ps, fields))
     return ps

@@ -145,11 +145,15 @@ def tier_evaluate(*, actor, partner_ids: list[int] | None = None, as_of: datetim
             event("tier_proposal.withdrawn", existing.public_id, pid, {"status": existing.status}, {"status": "withdrawn"})
 
         grace_days = program.downgrade_grace_days
+        grace_until = now + timedelta(days=grace_days)
+        if existing and not upgrade and existing.from_tier_id == current.tier_id and by_id[existing.to_tier_id].rank < current.rank:
+            # Falling further below the same tier does not restart the grace period that already runs (or ran out).
+            grace_until = existing.grace_until if existing.status == ProposalStatus.GRACE and existing.grace_until else now
         prop = TierProposal(partner_id=pid, from_tier_id=current.tier_id, to_tier_id=target.tier_id, reasons=reasons,
                             facts=facts_json, created_at=now)
         prop.public_id = TierProposal._meta.get_field("public_id").pre_save(prop, True)
-        if not upgrade and grace_days > 0:
-            prop.status, prop.grace_until = ProposalStatus.GRACE, now + timedelta(days=grace_days)
+        if not upgrade and grace_days > 0 and grace_until > now:
+            prop.status, prop.grace_until = ProposalStatus.GRACE, grace_until
             summary.in_grace += 1
         elif program.tier_auto_apply:
             prop.status, prop.decided_at = ProposalStatus.APPLIED, now

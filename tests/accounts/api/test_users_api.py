@@ -91,7 +91,7 @@ def test_partner_admin_deactivates_a_colleague(world, api_client):
     assert api_client.get(f"{URL}/me").status_code == 401
 
 
-def test_deactivate_self_names_no_field_but_is_refused(world, api_client):
+def test_deactivating_yourself_is_refused(world, api_client):
     resp = api_client.as_user(world.admin).post(f"{URL}/{world.admin.public_id}/deactivate")
     assert resp.status_code == 400
     assert world.admin.is_active

@@ -160,6 +160,18 @@ def test_create_with_missing_required_field_names_it(world, api_client):
     assert error_fields(resp) == ["region"]
 
 
+def test_create_with_null_parent_and_cam(world, api_client):
+    resp = api_client.as_user(world.admin).post(URL, create_body(parent=None, cam=None))
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["parent"] is None and resp.json()["cam"] is None
+
+
+def test_create_with_a_body_that_is_not_json_is_refused(world, api_client):
+    resp = api_client.as_user(world.admin).post(URL, "{not json")
+    assert resp.status_code == 400
+    assert resp.json()["error"]["code"] == "invalid"
+
+
 def test_create_rejects_a_parent_that_is_not_a_distributor(world, api_client):
     resp = api_client.as_user(world.admin).post(URL, create_body(parent=world.partner_b.public_id))
     assert resp.status_code == 400
@@ -302,6 +314,13 @@ def test_partner_users_list(world, api_client):
     emails = [u["email"] for u in resp.json()["items"]]
     assert emails == ["admin@alpha.example", "marketing@alpha.example", "sales@alpha.example"]
     assert resp.json()["items"][0]["id"].startswith("usr_")
+
+
+def test_partner_users_have_the_shape_of_the_users_list(world, api_client):
+    api_client.as_user(world.b_admin)
+    by_partner = api_client.get(f"{URL}/{world.partner_b.public_id}/users").json()["items"]
+    by_users = api_client.get(f"{API}/users").json()["items"]
+    assert by_partner == by_users
 
 
 def test_distributor_sees_sub_partner_users_but_not_foreign(world, api_client):

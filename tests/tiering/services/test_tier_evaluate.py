@@ -8,7 +8,7 @@ from django.utils import timezone
 from allied.core.errors import PermissionDenied
 from allied.core.models import AuditEvent
 from allied.onboarding.models import OnboardingTask, TaskStatus
-from allied.partners.models import Partner
+from allied.partners.models import Achievement, Partner
 from allied.tiering.models import ProposalStatus, TierChange, TierProposal
 from allied.tiering.services import tier_evaluate
 from tests.factories import certification, deal_won, make_silver_worthy, program_set, set_tier, tier
@@ -232,3 +232,35 @@ def test_only_tier_evaluators_may_run_it(world, who):
     with pytest.raises(PermissionDenied):
         tier_evaluate(actor=getattr(world, who))
     assert not TierProposal.objects.exists()
+
+
+def test_falling_further_keeps_the_running_grace_period(world):
+    # given Gold partner B that still meets Silver: a Gold -> Silver grace period starts
+    set_tier(world.partner_b, "Gold")
+    make_silver_worthy(world.partner_b)
+    evaluate(world, world.partner_b)
+    [first] = proposals(world.partner_b)
+    assert first.status == ProposalStatus.GRACE and first.to_tier == tier("Silver")
+    # when B later loses Silver too
+    Achievement.objects.filter(partner=world.partner_b).delete()
+    evaluate(world, world.partner_b)
+    # then the Gold -> Registered proposal keeps the original deadline instead of a fresh 90 days
+    old, new = proposals(world.partner_b)
+    assert old.status == ProposalStatus.WITHDRAWN
+    assert new.status == ProposalStatus.GRACE and new.to_tier == tier("Registered")
+    assert new.grace_until == first.grace_until
+
+
+def test_falling_further_after_grace_ended_is_pending_at_once(world):
+    set_tier(world.partner_b, "Gold")
+    make_silver_worthy(world.partner_b)
+    evaluate(world, world.partner_b)
+    TierProposal.objects.filter(partner=world.partner_b).update(grace_until=timezone.now() - timedelta(days=1))
+    evaluate(world, world.partner_b)
+    assert proposals(world.partner_b)[0].status == ProposalStatus.PENDING
+    # when B loses Silver as well
+    Achievement.objects.filter(partner=world.partner_b).delete()
+    evaluate(world, world.partner_b)
+    # then no new grace period: the downgrade to Registered waits for a decision
+    new = proposals(world.partner_b)[-1]
+    assert new.to_tier == tier("Registered") and new.status == ProposalStatus.PENDING and new.grace_until is None
