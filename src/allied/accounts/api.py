@@ -67,7 +67,7 @@ def user_list(request, filters: Query[UserFilters]):
     partner = None
     if filters.partner:
         partner = resolve_ref(_partner_get, field="partner", actor=request.auth, public_id=filters.partner)
-    return page(selectors.user_list(actor=request.auth, partner=partner), filters, order=("email", "id"))
+    return page(selectors.user_list(actor=request.auth, partner=partner), filters, order=("email", "public_id"))
 
 
 @router.get("/me", response={200: UserOut, **ERRORS}, summary="The user the API key belongs to")

@@ -53,7 +53,7 @@ def _decode(cursor: str) -> list[Any]:
     return values
 
 
-def cursor_page(qs: QuerySet, *, cursor: str | None, limit: int | None, order: tuple[str, ...] = ("id",)) -> tuple[list, str | None]:
+def cursor_page(qs: QuerySet, *, cursor: str | None, limit: int | None, order: tuple[str, ...] = ("public_id",)) -> tuple[list, str | None]:
     """Keyset pagination over ``order`` (each field ascending, or descending with a leading ``-``),
     ending in a unique field.
 
@@ -99,7 +99,7 @@ def not_found(what: str = "object"):
 
 
 # Every error answer has the same body; listed per operation so the OpenAPI document shows it.
-ERRORS = {frozenset({400, 401, 403, 404, 409, 422}): ErrorOut}
+ERRORS = {frozenset({400, 401, 403, 404, 409, 422, 429}): ErrorOut}
 
 
 class PageQuery(Schema):
@@ -109,7 +109,7 @@ class PageQuery(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (1-{MAX_LIMIT}).")
 
 
-def page(qs: QuerySet, params: PageQuery, *, order: tuple[str, ...] = ("id",)) -> dict:
+def page(qs: QuerySet, params: PageQuery, *, order: tuple[str, ...] = ("public_id",)) -> dict:
     """One page of ``qs`` in the shape every list answers with: ``{"items": [...], "next_cursor": ...}``."""
     rows, next_cursor = cursor_page(qs, cursor=params.cursor, limit=params.limit, order=order)
     return {"items": rows, "next_cursor": next_cursor}

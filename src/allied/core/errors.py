@@ -34,3 +34,10 @@ class Conflict(DomainError):
 
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message, field=field, code="conflict")
+
+
+class RateLimited(DomainError):
+    status = 429
+
+    def __init__(self, message: str):
+        super().__init__(message, code="rate_limited")

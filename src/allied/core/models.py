@@ -2,10 +2,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .ids import PublicIdField
+
 
 class AuditEvent(models.Model):
     """Append-only record of one state change: who did what to which object, before and after."""
 
+    public_id = PublicIdField(prefix="evt")
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(max_length=200, help_text="Actor as shown at the time (user email or 'system').")

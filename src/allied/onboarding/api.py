@@ -60,7 +60,7 @@ def task_list(request, filters: Query[TaskFilters]):
     if filters.partner:
         partner = resolve_ref(partner_selectors.partner_get, field="partner", actor=request.auth, public_id=filters.partner)
     qs = selectors.task_list(actor=request.auth, partner=partner, status=filters.status, mine=filters.mine)
-    return page(qs, filters, order=("due_date", "id"))
+    return page(qs, filters, order=("due_date", "public_id"))
 
 
 @router.get("/{id}", response={200: TaskOut, **ERRORS}, summary="Get an onboarding task")

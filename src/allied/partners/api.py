@@ -149,7 +149,7 @@ def _partner_type(code: str, field: str = "partner_type") -> PartnerType:
 @router.get("", response={200: PartnerPage, **ERRORS}, summary="List partners")
 def partner_list(request, filters: Query[PartnerFilters]):
     qs = selectors.partner_list(actor=request.auth, filters=filters.dict(exclude={"cursor", "limit"}, exclude_none=True))
-    return page(qs, filters, order=("name", "id"))
+    return page(qs, filters, order=("name", "public_id"))
 
 
 @router.post("", response={201: PartnerOut, **ERRORS}, summary="Create a partner")
@@ -198,7 +198,7 @@ def partner_patch(request, id: str, payload: PartnerPatchIn):
     with transaction.atomic():
         if admin:
             partner = services.partner_admin_update(actor=actor, partner=partner, **kwargs)
-        if profile:
+        if profile or not admin:  # an empty PATCH still answers only to those who may edit
             partner = services.partner_update(actor=actor, partner=partner, data=profile)
     return partner
 
@@ -206,10 +206,10 @@ def partner_patch(request, id: str, payload: PartnerPatchIn):
 @router.get("/{id}/users", response={200: PartnerUserPage, **ERRORS}, summary="List a partner's users")
 def partner_users(request, id: str, params: Query[PageQuery]):
     partner = selectors.partner_get(actor=request.auth, public_id=id)
-    return page(account_selectors.user_list(actor=request.auth, partner=partner), params, order=("email", "id"))
+    return page(account_selectors.user_list(actor=request.auth, partner=partner), params, order=("email", "public_id"))
 
 
 @router.get("/{id}/audit", response={200: AuditPage, **ERRORS}, summary="A partner's audit trail, newest first")
 def partner_audit(request, id: str, params: Query[PageQuery]):
     partner = selectors.partner_get(actor=request.auth, public_id=id)
-    return page(selectors.audit_list(actor=request.auth, partner=partner), params, order=("-id",))
+    return page(selectors.audit_list(actor=request.auth, partner=partner), params, order=("-occurred_at", "-public_id"))

@@ -124,7 +124,7 @@ def application_submit(request, payload: ApplicationIn):
 @router.get("", response={200: ApplicationPage, **ERRORS}, summary="List applications (vendor users)")
 def application_list(request, filters: Query[ApplicationFilters]):
     qs = selectors.application_list(actor=request.auth, status=filters.status, q=filters.q or "")
-    return page(qs, filters, order=("-id",))
+    return page(qs, filters, order=("-submitted_at", "-public_id"))
 
 
 @router.get("/{id}", response={200: ApplicationOut, **ERRORS}, summary="Get an application")

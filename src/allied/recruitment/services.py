@@ -1,12 +1,15 @@
 """Recruitment: public applications, fit scoring, duplicate flags, the approval pipeline."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from allied.accounts.services import invitation_create
 from allied.core.audit import audit_record
-from allied.core.errors import Conflict, DomainError, PermissionDenied
+from allied.core.errors import Conflict, DomainError, PermissionDenied, RateLimited
+from allied.core.models import AuditEvent
 from allied.core.outbox import email_enqueue
 from allied.core.permissions import has_perm
 from allied.matching import normalize_company_name
@@ -86,9 +89,16 @@ def application_clean(data: dict) -> dict:
     }
 
 
+APPLICATIONS_PER_IP_PER_HOUR = 10
+
+
 @transaction.atomic
 def application_submit(*, data: dict, ip_address: str | None = None) -> Application:
     """A public application; scored against the ideal partner profile and checked for duplicates."""
+    if ip_address and AuditEvent.objects.filter(
+        action="application.submitted", ip_address=ip_address, occurred_at__gte=timezone.now() - timedelta(hours=1)
+    ).count() >= APPLICATIONS_PER_IP_PER_HOUR:
+        raise RateLimited("Too many applications from your network in the last hour; please try again later.")
     clean = application_clean(data)
     if Application.objects.filter(domain=clean["domain"], status__in=[ApplicationStatus.APPLIED, ApplicationStatus.QUALIFIED]).exists():
         raise Conflict("An application for this company is already being reviewed.", field="website")

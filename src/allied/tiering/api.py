@@ -152,12 +152,12 @@ def _check(c) -> dict:
 
 @router.get("/tiers", response={200: TierPage, **ERRORS}, summary="The program's tiers, lowest first")
 def tier_list(request, params: Query[PageQuery]):
-    return page(selectors.tier_list(), params, order=("rank", "id"))
+    return page(selectors.tier_list(), params, order=("rank", "public_id"))
 
 
 @router.get("/tier-proposals", response={200: ProposalPage, **ERRORS}, summary="List tier proposals, newest first")
 def proposal_list(request, filters: Query[ProposalFilters]):
-    return page(selectors.proposal_list(actor=request.auth, status=filters.status), filters, order=("-id",))
+    return page(selectors.proposal_list(actor=request.auth, status=filters.status), filters, order=("-created_at", "-public_id"))
 
 
 @router.get("/tier-proposals/{id}", response={200: ProposalOut, **ERRORS}, summary="Get a tier proposal")

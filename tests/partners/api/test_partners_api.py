@@ -94,15 +94,27 @@ def test_list_rejects_bad_paging_naming_the_parameter(world, api_client, query, 
     assert error_fields(resp) == [field]
 
 
-def test_list_rejects_a_tampered_cursor(world, api_client):
+@pytest.mark.parametrize("values", [["x"], [{"a": 1}, "ptn_x"], "not-a-list"])
+def test_list_rejects_a_tampered_cursor(world, api_client, values):
     import base64
     import json
 
-    cursor = base64.urlsafe_b64encode(json.dumps(["x", "not-a-number"]).encode()).decode().rstrip("=")
+    cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
     resp = api_client.as_user(world.admin).get(f"{URL}?cursor={cursor}")
 
     assert resp.status_code == 400
     assert error_fields(resp) == ["cursor"]
+
+
+def test_cursor_carries_no_integer_keys(world, api_client):
+    import base64
+    import json
+
+    body = api_client.as_user(world.admin).get(f"{URL}?limit=1").json()
+    cursor = body["next_cursor"]
+    values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    assert not any(isinstance(v, int) for v in values)
+    assert values[-1].startswith("ptn_")
 
 
 def test_list_without_key_is_401(world, client):

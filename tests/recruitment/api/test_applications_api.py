@@ -11,11 +11,21 @@ from tests.factories import application_data
 URL = f"{API}/applications"
 
 
-def submit(client, **overrides):
-    return client.post(URL, application_data(**overrides), content_type="application/json")
+def submit(client, remote_addr="127.0.0.1", **overrides):
+    return client.post(URL, application_data(**overrides), content_type="application/json", REMOTE_ADDR=remote_addr)
 
 
 # --- submit (public) --------------------------------------------------------------------------
+
+
+def test_one_network_is_rate_limited_with_429(db, client):
+    from allied.recruitment.services import APPLICATIONS_PER_IP_PER_HOUR
+
+    for i in range(APPLICATIONS_PER_IP_PER_HOUR):
+        assert submit(client, company_name=f"Flood {i}", website=f"https://flood{i}.example").status_code == 201
+    resp = submit(client, company_name="Flood X", website="https://floodx.example")
+    assert resp.status_code == 429
+    assert resp.json()["error"]["code"] == "rate_limited"
 
 
 def test_anyone_can_apply_without_a_key(db, client):
@@ -95,7 +105,7 @@ def test_list_filters_by_status(world, client, api_client):
 
 def test_list_pages_and_query_count(world, client, api_client):
     for i in range(14):
-        submit(client, company_name=f"Applicant {i}", website=f"https://applicant{i}.example",
+        submit(client, remote_addr=f"192.0.2.{i}", company_name=f"Applicant {i}", website=f"https://applicant{i}.example",
                contact_email=f"c{i}@applicant{i}.example", partner_type="msp" if i % 2 else "reseller")
     api_client.as_user(world.admin)
     items = walk(api_client, URL, limit=4)
