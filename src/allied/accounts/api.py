@@ -5,32 +5,13 @@ from datetime import datetime
 from django.apps import apps
 from ninja import Field, Query, Router, Schema, Status
 
-from allied.core.api import ERRORS, PageQuery, Ref, page, resolve_ref
+from allied.core.api import ERRORS, PageQuery, PublicOut, Ref, page, resolve_ref
 from allied.core.scope import scoped_get
 
 from . import selectors, services
+from .schemas import UserOut, UserPage
 
 router = Router(tags=["users"])
-
-
-class UserOut(Schema):
-    id: str = Field(..., description="Public id, `usr_...`.")
-    email: str
-    full_name: str
-    title: str
-    role: str
-    partner: Ref | None = Field(None, description="The partner organization; null for vendor users.")
-    is_active: bool
-    date_joined: datetime
-
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
-
-
-class UserPage(Schema):
-    items: list[UserOut]
-    next_cursor: str | None
 
 
 class UserFilters(PageQuery):
@@ -44,16 +25,12 @@ class InvitationIn(Schema):
     full_name: str = ""
 
 
-class InvitationOut(Schema):
+class InvitationOut(PublicOut):
     id: str = Field(..., description="Public id, `inv_...`. The token goes only to the invited email address.")
     email: str
     role: str
     partner: Ref | None
     expires_at: datetime
-
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
 
 
 def _partner_get(*, actor, public_id: str):

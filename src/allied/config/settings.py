@@ -143,6 +143,7 @@ EMAIL_PORT = int(os.environ.get("ALLIED_EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("ALLIED_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ALLIED_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("ALLIED_EMAIL_TLS", False)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("ALLIED_FROM_EMAIL", "Allied <noreply@vendor.example>")
 
 TASKS = {

@@ -19,6 +19,16 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
+class PublicOut(Schema):
+    """Output of an object known by its prefixed public id: the integer key stays on the server."""
+
+    id: str
+
+    @staticmethod
+    def resolve_id(obj) -> str:
+        return obj.public_id
+
+
 class FieldError(Schema):
     field: str
     message: str

@@ -6,7 +6,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from allied.accounts import selectors as account_selectors
-from allied.core.api import ERRORS, PageQuery, Ref, page, resolve_ref
+from allied.core.api import ERRORS, PageQuery, PublicOut, Ref, page, resolve_ref
 from allied.core.errors import DomainError
 from allied.partners import selectors as partner_selectors
 
@@ -15,7 +15,7 @@ from . import selectors, services
 router = Router(tags=["onboarding"])
 
 
-class TaskOut(Schema):
+class TaskOut(PublicOut):
     id: str = Field(..., description="Public id, `obt_...`.")
     partner: Ref
     title: str
@@ -28,9 +28,6 @@ class TaskOut(Schema):
     status: str = Field(..., description="open, done or skipped.")
     completed_at: datetime | None
 
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
 
     @staticmethod
     def resolve_overdue(obj) -> bool:

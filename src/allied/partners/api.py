@@ -7,7 +7,8 @@ from django.db import transaction
 from ninja import Field, Query, Router, Schema, Status
 
 from allied.accounts import selectors as account_selectors
-from allied.core.api import ERRORS, PageQuery, Ref, page, resolve_ref
+from allied.accounts.schemas import UserPage
+from allied.core.api import ERRORS, PageQuery, PublicOut, Ref, page, resolve_ref
 from allied.core.errors import DomainError
 from allied.program.models import PartnerType
 
@@ -18,7 +19,7 @@ router = Router(tags=["partners"])
 ADMIN_FIELDS = ("cam", "status", "partner_type", "parent")
 
 
-class PartnerOut(Schema):
+class PartnerOut(PublicOut):
     id: str = Field(..., description="Public id, `ptn_...`.")
     name: str
     partner_type: str = Field(..., description="Partner type code, such as `reseller` or `distributor`.")
@@ -42,9 +43,6 @@ class PartnerOut(Schema):
     joined_at: datetime
     updated_at: datetime
 
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
 
     @staticmethod
     def resolve_partner_type(obj) -> str:
@@ -96,28 +94,6 @@ class PartnerPatchIn(ProfileIn):
     status: str | None = Field(None, description="Vendor only: onboarding, active, suspended or offboarded.")
     partner_type: str | None = Field(None, description="Vendor only: partner type code.")
     parent: str | None = Field(None, description="Vendor only: public id of the parent distributor; null removes it.")
-
-
-class PartnerUserOut(Schema):
-    """The same shape as the items of GET /users."""
-
-    id: str = Field(..., description="Public id, `usr_...`.")
-    email: str
-    full_name: str
-    title: str
-    role: str
-    partner: Ref | None
-    is_active: bool
-    date_joined: datetime
-
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
-
-
-class PartnerUserPage(Schema):
-    items: list[PartnerUserOut]
-    next_cursor: str | None
 
 
 class AuditEventOut(Schema):
@@ -203,7 +179,7 @@ def partner_patch(request, id: str, payload: PartnerPatchIn):
     return partner
 
 
-@router.get("/{id}/users", response={200: PartnerUserPage, **ERRORS}, summary="List a partner's users")
+@router.get("/{id}/users", response={200: UserPage, **ERRORS}, summary="List a partner's users")
 def partner_users(request, id: str, params: Query[PageQuery]):
     partner = selectors.partner_get(actor=request.auth, public_id=id)
     return page(account_selectors.user_list(actor=request.auth, partner=partner), params, order=("email", "public_id"))

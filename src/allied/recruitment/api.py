@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema, Status
 
 from allied.accounts import selectors as account_selectors
-from allied.core.api import ERRORS, PageQuery, page, resolve_ref
+from allied.core.api import ERRORS, PageQuery, PublicOut, page, resolve_ref
 
 from . import selectors, services
 
@@ -30,17 +30,13 @@ class ApplicationIn(Schema):
     message: str = ""
 
 
-class ApplicationReceiptOut(Schema):
+class ApplicationReceiptOut(PublicOut):
     """What an applicant learns: that the application arrived (not how it scored)."""
 
     id: str
     company_name: str
     status: str
     submitted_at: datetime
-
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
 
 
 class FitCriterionOut(Schema):
@@ -50,7 +46,7 @@ class FitCriterionOut(Schema):
     reason: str
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(PublicOut):
     id: str = Field(..., description="Public id, `app_...`.")
     company_name: str
     website: str
@@ -78,9 +74,6 @@ class ApplicationOut(Schema):
     decided_at: datetime | None
     decline_reason: str
 
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
 
     @staticmethod
     def resolve_partner_type(obj) -> str:

@@ -204,6 +204,8 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
         if g.rng.random() < 0.12:
             target = max(0, min(len(tiers) - 1, target + g.rng.choice([-1, 1])))
         target = min(target, len(tiers) - 1)
+        if (now - p.joined_at).days < 120:
+            target = 0  # new partners start at the entry tier
         prev = tiers[0]
         changes.append(TierChange(public_id=_pid("tch"), partner=p, from_tier=None, to_tier=prev, changed_at=p.joined_at, reason="Joined the program"))
         for step in range(1, target + 1):
@@ -337,7 +339,7 @@ def _demo_logins(rows: list[Partner], strengths: list[float]) -> list[tuple[str,
 def demo_logins() -> list[tuple[str, str, str]]:
     """Logins for an already seeded database (for `allied demo` on a second start)."""
     rows = list(Partner.objects.select_related("partner_type").order_by("pk")[:2000])
-    deals = {r.partner_id: 0 for r in rows}
+    deals = {r.pk: 0 for r in rows}
     for a in Achievement.objects.filter(kind=AchievementKind.DEAL_WON, partner__in=rows).values_list("partner_id", flat=True):
         deals[a] = deals.get(a, 0) + 1
     return _demo_logins(rows, [deals.get(p.pk, 0) for p in rows])

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
 
-from allied.core.api import ERRORS, PageQuery, Ref, page
+from allied.core.api import ERRORS, PageQuery, PublicOut, Ref, page
 from allied.core.errors import DomainError
 from allied.partners import selectors as partner_selectors
 from allied.program.facts import fact_get
@@ -21,14 +21,10 @@ def _decimal(value: Decimal) -> str:
     return f"{value:f}"
 
 
-class TierRef(Schema):
+class TierRef(PublicOut):
     id: str
     name: str
     rank: int
-
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
 
 
 class BenefitsOut(Schema):
@@ -44,7 +40,7 @@ class RequirementOut(Schema):
     threshold: str = Field(..., description="Decimal, as a string: the fact must reach it.")
 
 
-class TierOut(Schema):
+class TierOut(PublicOut):
     id: str = Field(..., description="Public id, `tier_...`.")
     name: str
     rank: int = Field(..., description="Higher is a higher tier.")
@@ -53,9 +49,6 @@ class TierOut(Schema):
     benefits: BenefitsOut
     requirements: list[RequirementOut]
 
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
 
     @staticmethod
     def resolve_benefits(obj) -> dict:
@@ -76,7 +69,7 @@ class TierPage(Schema):
     next_cursor: str | None
 
 
-class ProposalOut(Schema):
+class ProposalOut(PublicOut):
     id: str = Field(..., description="Public id, `tpr_...`.")
     partner: Ref
     from_tier: TierRef
@@ -90,9 +83,6 @@ class ProposalOut(Schema):
     decided_at: datetime | None
     decision_note: str
 
-    @staticmethod
-    def resolve_id(obj) -> str:
-        return obj.public_id
 
     @staticmethod
     def resolve_direction(obj) -> str:

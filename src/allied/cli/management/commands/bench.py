@@ -22,14 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("name")
         parser.add_argument("--size", type=int, default=None)
         parser.add_argument("--repeat", type=int, default=None)
+        parser.add_argument("--out", default=None, help="Where to write the JSON figures (default bench/results/NAME.json).")
 
-    def handle(self, *args, name, size, repeat, **opts):
+    def handle(self, *args, name, size, repeat, out, **opts):
         directory = bench_dir()
         script = directory / f"{name}.py"
         if not name.isidentifier() or not script.exists():
             available = sorted(p.stem for p in directory.glob("*.py"))
             raise CommandError(f"No benchmark named {name!r}; available: {', '.join(available) or 'none'}")
-        cmd = [sys.executable, str(script), "--out", str(directory / "results" / f"{name}.json")]
+        cmd = [sys.executable, str(script), "--out", out or str(directory / "results" / f"{name}.json")]
         if size:
             cmd += ["--size", str(size)]
         if repeat:

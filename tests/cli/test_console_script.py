@@ -1,0 +1,96 @@
+"""The `allied` console script run as a user runs it: a real process, a real SQLite file."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ALLIED = str(Path(sys.executable).with_name("allied"))
+
+
+@pytest.fixture
+def env(tmp_path):
+    e = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    e.update(ALLIED_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/allied.sqlite3",
+             DJANGO_SETTINGS_MODULE="allied.config.settings",
+             ALLIED_EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend")
+    return e
+
+
+def run(env, *args, timeout=240) -> subprocess.CompletedProcess:
+    proc = subprocess.run([ALLIED, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_prepares_seeds_and_prints_logins(env):
+    out = run(env, "demo", "--no-serve", "--partners", "25").stdout
+    assert "admin@vendor.example" in out and "allied-demo-2026" in out
+    again = run(env, "demo", "--no-serve").stdout  # a second start keeps the data and still prints logins
+    assert "admin@vendor.example" in again and "Seeded" not in again
+
+
+def test_serve_answers_http(env):
+    run(env, "migrate", "-v", "0")
+    port = free_port()
+    server = subprocess.Popen([ALLIED, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as resp:
+                    assert resp.status == 200
+                    assert b"Sign in" in resp.read()
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5) as resp:
+            assert "/api/v1/partners" in json.load(resp)["paths"]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_worker_batch_sends_the_outbox(env, tmp_path):
+    env["EMAIL_FILE_PATH"] = str(tmp_path / "mail")
+    run(env, "seed", "--partners", "5", "--seed", "2")
+    run(env, "shell", "-c", "from allied.core.outbox import email_enqueue; email_enqueue(to='x@example.com', subject='Hi', body='B')")
+    run(env, "worker", "--batch")
+    out = run(env, "shell", "-c", "from allied.core.models import OutboxEmail; "
+                                  "print(OutboxEmail.objects.filter(sent_at__isnull=True).count(), OutboxEmail.objects.count())").stdout
+    unsent, total = map(int, out.split()[-2:])
+    assert total >= 1 and unsent == 0
+
+
+def test_token_create_prints_the_key_last(env):
+    run(env, "seed", "--partners", "3")
+    key = run(env, "token", "create", "--email", "admin@vendor.example").stdout.strip().splitlines()[-1]
+    assert key.startswith("allied_")
+
+
+def test_bench_writes_its_figures(env, tmp_path):
+    out = tmp_path / "console.json"
+    run(env, "bench", "console", "--size", "1000", "--repeat", "2", "--out", str(out), timeout=600)
+    figures = json.loads(out.read_text())
+    for key in ("partner_list_median_ms", "api_list_median_ms", "queries_page_10", "queries_page_100", "tier_eval_10k_s", "seed_1000_s"):
+        assert key in figures
+    assert figures["queries_page_10"] == figures["queries_page_100"]
+
+
+def test_unknown_bench_lists_the_available_ones(env):
+    proc = subprocess.run([ALLIED, "bench", "nope"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "console" in proc.stderr
