@@ -6,6 +6,7 @@ test itself need DJANGO_ALLOW_ASYNC_UNSAFE (the server thread is unaffected).
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,21 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def program_seed(transactional_db):
+    """The program the data migrations seed (partner types, tiers and rules, journeys, the agreement).
+
+    A live server needs committed data, so each browser test flushes the database when it ends, which also
+    removes the seed; the next test would find no tiers. Serialized rollback cannot restore it here: Playwright's
+    sync API runs the test in another context, where Django hands out a fresh connection object that lacks the
+    serialized copy. So the seed is put back the way the migrations wrote it (idempotent).
+    """
+    from django.apps import apps
+
+    for module in ("allied.program.migrations.0002_default_program", "allied.onboarding.migrations.0002_default_journeys"):
+        import_module(module).forwards(apps, None)
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +67,21 @@ def page(browser, live_server, settings):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def messages(page):
+    """The flash messages after a request (the ``role="status"`` list in the base template)."""
+    return page.get_by_role("status")
+
+
+def main_nav(page, name: str) -> None:
+    """Click a link of the main navigation, as a person does."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
 
 
 def login(page, email: str, password: str) -> None:

@@ -25,6 +25,13 @@ def _filters(form) -> dict:
     return out
 
 
+def _query(request) -> str:
+    """The current filters as a query string, for pager links (without the page number)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @vendor_required
 def console_list(request):
     form = PartnerFilterForm(request.GET or None)
@@ -35,9 +42,7 @@ def console_list(request):
         size = 25
     size = size if size in PAGE_SIZES else 25
     page = Paginator(qs, size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    ctx = {"form": form, "page": page, "size": size, "sizes": PAGE_SIZES, "query": query.urlencode(), "nav": "partners"}
+    ctx = {"form": form, "page": page, "size": size, "sizes": PAGE_SIZES, "query": _query(request), "nav": "partners"}
     template = "partners/partials/partner_rows.html" if request.htmx else "partners/console_list.html"
     return render(request, template, ctx)
 
@@ -67,7 +72,8 @@ def console_locator(request):
     form = LocatorForm(request.GET or None)
     rows = selectors.locator_search(filters=_filters(form), public=False)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    return render(request, "partners/locator.html", {"form": form, "page": page, "public": False, "nav": "locator"})
+    return render(request, "partners/locator.html", {"form": form, "page": page, "public": False, "query": _query(request),
+                                                     "nav": "locator"})
 
 
 def public_locator(request):
@@ -76,7 +82,7 @@ def public_locator(request):
     form = LocatorForm(request.GET or None)
     rows = selectors.locator_search(filters=_filters(form), public=True)
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
-    return render(request, "partners/locator.html", {"form": form, "page": page, "public": True})
+    return render(request, "partners/locator.html", {"form": form, "page": page, "public": True, "query": _query(request)})
 
 
 @partner_required
