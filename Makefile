@@ -38,6 +38,7 @@ lint: install
 ## make bench: every benchmark, figures in bench/results/*.json
 bench: install
 	$(BIN)/allied bench console
+	$(BIN)/allied bench conflicts
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

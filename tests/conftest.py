@@ -87,3 +87,17 @@ def api_client(client):
             return client.delete(path, **self.headers, **kw)
 
     return ApiClient()
+
+
+def program_reseed() -> None:
+    """Put back what the data migrations seed (partner types, tiers, journeys, agreement) after a flush.
+
+    Transactional tests (live servers, concurrent writers) flush the database when they end, which
+    removes the seed too; this restores it the way the migrations wrote it (idempotent).
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in ("allied.program.migrations.0002_default_program", "allied.onboarding.migrations.0002_default_journeys"):
+        import_module(module).forwards(apps, None)

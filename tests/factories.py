@@ -90,3 +90,14 @@ def application_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def deal_data(**overrides) -> dict:
+    """A valid deal registration body (a new logo closing in 60 days); override any field."""
+    data = {
+        "customer_name": "Northwind Traders Inc.", "website": "https://www.northwind.example", "country": "US",
+        "contact_name": "Dana Reyes", "contact_email": "dana@northwind.example", "amount": "48000", "currency": "USD",
+        "expected_close_date": (timezone.localdate() + timedelta(days=60)).isoformat(), "deal_type": "new_logo",
+    }
+    data.update(overrides)
+    return data

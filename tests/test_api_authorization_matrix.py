@@ -11,17 +11,23 @@ The operations come from the NinjaAPI instance itself: adding one without a row 
 fails `test_every_operation_is_in_the_matrix` and its own matrix case.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.test import Client
 
 from allied.config.api import api
+from allied.customers.models import CustomerAccount, DirectOpportunity
 from tests.api_helpers import API, ApiObjects, foreign_key, missing_id, own_key, visible_keys
-from tests.factories import application_data
+from tests.factories import application_data, deal_data
 
 ROLES = ["admin", "cam", "pmm", "finance", "a_admin", "a_sales", "a_marketing", "a1_admin", "b_admin", "b_sales", "b_marketing"]
-PREFIX = {"partner": "ptn", "user": "usr", "application": "app", "proposal": "tpr", "task": "obt"}
+PREFIX = {"partner": "ptn", "user": "usr", "application": "app", "proposal": "tpr", "task": "obt", "account": "acct",
+          "opportunity": "opp"}
+VENDOR_OBJECTS = {"application", "account", "opportunity"}  # the vendor's own rows: no partner owns them
+PREFIX.update({"deal": "deal", "extension": "ext", "file": "dfile"})
 
 
 def _partner_of_item(item: dict) -> str | None:
@@ -38,6 +44,7 @@ class Op:
     body: dict = field(default_factory=dict)
     item_partner: Callable[[dict], str | None] | None = None  # lists: the partner an item belongs to
     public: bool = False
+    vendor_only: bool = False  # the vendor's own data: a partner user gets 404 for every call, whatever it names
 
 
 COVERAGE: dict[str, Op] = {
@@ -72,6 +79,44 @@ COVERAGE: dict[str, Op] = {
     "PATCH /onboarding-tasks/{id}": Op("task", body={"due_date": "2031-01-31"}),
     "POST /onboarding-tasks/{id}/complete": Op("task"),
     "POST /onboarding-tasks/{id}/reopen": Op("task"),
+    "GET /accounts": Op(vendor_only=True),
+    "POST /accounts": Op(body={"name": "Matrix Account"}, vendor_only=True),
+    "POST /accounts/import": Op(vendor_only=True),
+    "GET /accounts/{id}": Op("account", vendor_only=True),
+    "PATCH /accounts/{id}": Op("account", body={"industry": "Changed by the matrix"}, vendor_only=True),
+    "DELETE /accounts/{id}": Op("account", vendor_only=True),
+    "GET /accounts/{id}/opportunities": Op("account", vendor_only=True),
+    "GET /direct-opportunities": Op("account", "query:account", vendor_only=True),
+    "POST /direct-opportunities": Op("account", "body:account", {"name": "Matrix opportunity"}, vendor_only=True),
+    "POST /direct-opportunities/import": Op(vendor_only=True),
+    "GET /direct-opportunities/{id}": Op("opportunity", vendor_only=True),
+    "PATCH /direct-opportunities/{id}": Op("opportunity", body={"stage": "Matrix"}, vendor_only=True),
+    "DELETE /direct-opportunities/{id}": Op("opportunity", vendor_only=True),
+    # deals (nested ids: "{deal}/{child}", see request_for)
+    "POST /deals": Op("partner", "body:partner", deal_data(customer_name="Matrix Registration", website="matrix-registration.example")),
+    "GET /deals": Op("partner", "query:partner", item_partner=_partner_of_item),
+    "POST /deals/import": Op(),  # multipart only: the matrix's JSON body is answered 400 (no file)
+    "POST /deals/bulk-decide": Op("deal", "body-list:deals", {"action": "approve", "reason": "Matrix"}),
+    "GET /deals/{id}": Op("deal"),
+    "PATCH /deals/{id}": Op("deal", body={"stage": "proposal"}),
+    "POST /deals/{id}/approve": Op("deal", body={"reason": "Matrix"}),
+    "POST /deals/{id}/decline": Op("deal", body={"reason": "Matrix"}),
+    "POST /deals/{id}/close": Op("deal", body={"outcome": "lost", "lost_reason": "Matrix"}),
+    "POST /deals/{id}/withdraw": Op("deal"),
+    "GET /deals/{id}/conflicts": Op("deal", vendor_only=True),
+    "GET /deals/{id}/participants": Op("deal"),
+    "PUT /deals/{id}/participants": Op("deal", body={"participants": []}),
+    "GET /deals/{id}/notes": Op("deal"),
+    "POST /deals/{id}/notes": Op("deal", body={"body": "Matrix note"}),
+    "GET /deals/{id}/files": Op("deal"),
+    "POST /deals/{id}/files": Op("deal"),  # multipart only: answered 400 (no file) once the deal is found
+    "GET /deals/{id}/files/{file_id}": Op("file"),
+    "GET /deals/{id}/extensions": Op("deal"),
+    "POST /deals/{id}/extensions": Op("deal", body={"days": 7, "reason": "Matrix"}),
+    "POST /deals/{id}/extensions/{ext_id}/approve": Op("extension"),
+    "POST /deals/{id}/extensions/{ext_id}/decline": Op("extension"),
+    "GET /deal-rules": Op(),
+    "PATCH /deal-rules": Op(body={"protection_days": 90}),
 }
 
 
@@ -91,6 +136,36 @@ def test_every_operation_is_in_the_matrix():
 # --- calling -----------------------------------------------------------------------------------
 
 
+class MatrixObjects(ApiObjects):
+    """ApiObjects plus, for each partner, an approved deal with a pending extension request and a file in its room."""
+
+    def __init__(self, world):
+        super().__init__(world)
+        from datetime import timedelta
+
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from allied.deals.models import DealFile, DealParticipant, DealRegistration, ExtensionRequest
+
+        self.deal, self.extension, self.file = {}, {}, {}
+        now = timezone.now()
+        for key, partner in self.partner.items():
+            deal = DealRegistration.objects.create(
+                partner=partner, customer_name=f"Matrix Customer {key}", customer_name_normalized=f"matrix customer {key}",
+                website=f"matrix-{key}.example", domain=f"matrix-{key}.example", country="US", contact_name="Matrix Contact",
+                amount=1000, expected_close_date=timezone.localdate() + timedelta(days=30), status="approved",
+                protection_expires_at=now + timedelta(days=90))
+            DealParticipant.objects.create(deal=deal, partner=partner, role="sourcing", split_pct=100)
+            self.deal[key] = deal
+            self.extension[key] = ExtensionRequest.objects.create(deal=deal, days=7, reason="Matrix")
+            file = DealFile(deal=deal, name="matrix.txt", size=6, content_type="text/plain")
+            file.public_id = DealFile._meta.get_field("public_id").pre_save(file, True)
+            file.file.save("matrix.txt", ContentFile(b"matrix"), save=False)
+            file.save()
+            self.file[key] = file
+
+
 def object_id(objs: ApiObjects, kind: str, key: str | None) -> str:
     """Public id of the ``kind`` object of partner ``key`` (None: an id that does not exist)."""
     if key is None:
@@ -101,7 +176,21 @@ def object_id(objs: ApiObjects, kind: str, key: str | None) -> str:
         "proposal": lambda: objs.proposal[key].public_id,
         "task": lambda: objs.partner_task[key].public_id,
         "application": lambda: objs.application.public_id,
+        "deal": lambda: objs.deal[key].public_id,
+        "extension": lambda: f"{objs.deal[key].public_id}/{objs.extension[key].public_id}",
+        "file": lambda: f"{objs.deal[key].public_id}/{objs.file[key].public_id}",
     }[kind]()
+
+
+def vendor_object_id(objs: ApiObjects, kind: str) -> str:
+    """Public id of the one ``kind`` row the vendor owns (made on first use)."""
+    if kind == "application":
+        return objs.application.public_id
+    account, _ = CustomerAccount.objects.get_or_create(external_id="MATRIX-1", defaults={"name": "Matrix Customer"})
+    if kind == "account":
+        return account.public_id
+    opp, _ = DirectOpportunity.objects.get_or_create(external_id="MATRIX-1", defaults={"account": account, "name": "Matrix deal"})
+    return opp.public_id
 
 
 def request_for(op_key: str, op: Op, ref: str | None) -> tuple[str, str, dict]:
@@ -110,7 +199,10 @@ def request_for(op_key: str, op: Op, ref: str | None) -> tuple[str, str, dict]:
     if ref is not None:
         kind, _, name = op.where.partition(":")
         if kind == "path":
-            path = path.replace("{id}", ref)
+            # "parent/child" fills the path's ids in order; a single (missing) id fills every one of them
+            values = ref.split("/")
+            for i, name in enumerate(re.findall(r"\{\w+\}", path)):
+                path = path.replace(name, values[min(i, len(values) - 1)], 1)
         elif kind == "query":
             path = f"{path}?{name}={ref}"
         elif kind == "body":
@@ -121,13 +213,17 @@ def request_for(op_key: str, op: Op, ref: str | None) -> tuple[str, str, dict]:
 
 
 def call(client, method: str, url: str, body: dict):
-    if method == "GET":
-        return client.get(url)
+    if method in ("GET", "DELETE"):
+        return getattr(client, method.lower())(url)
+    if method == "PUT":  # the shared ApiClient has no put(): a plain test client with the same key
+        return Client().put(url, data=body, content_type="application/json", **client.headers)
     return getattr(client, method.lower())(url, body)
 
 
-def answer(resp) -> tuple[int, dict]:
-    return resp.status_code, resp.json()
+def answer(resp) -> tuple[int, dict | bytes | None]:
+    if getattr(resp, "streaming", False):  # a file download
+        return resp.status_code, b"".join(resp.streaming_content)
+    return resp.status_code, (resp.json() if resp.content else None)  # 204 has no body
 
 
 # --- the matrix --------------------------------------------------------------------------------
@@ -138,11 +234,25 @@ def answer(resp) -> tuple[int, dict]:
 def test_no_leak(world, api_client, op_key, role):
     assert op_key in COVERAGE, f"{op_key} has no row in COVERAGE"
     op = COVERAGE[op_key]
-    objs = ApiObjects(world)
+    objs = MatrixObjects(world)
     user = getattr(world, role)
     client = api_client.as_user(user)
     is_partner_user = user.partner_id is not None
     method = op_key.split(" ", 1)[0]
+
+    if op.vendor_only and is_partner_user:
+        # Vendor-only data looks missing: 404 and the same body for a missing id, the real row, or no id at all.
+        refs = [None] if op.obj is None else [missing_id(PREFIX[op.obj])] + (
+            [vendor_object_id(objs, op.obj)] if op.obj in VENDOR_OBJECTS else [object_id(objs, op.obj, k) for k in ("a", "a1", "b")])
+        answers = []
+        for ref in refs:
+            m, url, body = request_for(op_key, op, ref)
+            resp = call(client, m, url, body)
+            assert resp.status_code == 404, (role, op_key, resp.content)
+            answers.append(answer(resp))
+        assert all(a == answers[0] for a in answers), f"{role} {op_key}: the vendor's row answers differently from a missing one"
+        assert answers[0][1]["error"]["code"] == "not_found"
+        return
 
     if op.obj is not None:
         # Missing: 404 for an id in the path, 400 naming the field for an id in the query or body.
@@ -162,18 +272,18 @@ def test_no_leak(world, api_client, op_key, role):
             foreign_keys = [None] if op.obj == "application" else sorted({"a", "a1", "b"} - visible_keys(world, user))
             assert op.obj == "application" or foreign_key(world, user) in foreign_keys
         for key in foreign_keys:
-            ref = objs.application.public_id if op.obj == "application" else object_id(objs, op.obj, key)
+            ref = vendor_object_id(objs, op.obj) if op.obj in VENDOR_OBJECTS else object_id(objs, op.obj, key)
             m, url, body = request_for(op_key, op, ref)
             foreign = call(client, m, url, body)
             assert answer(foreign) == answer(missing), f"{role} {op_key}: another partner's {op.obj} answers differently"
 
         # Inside the scope: found (GET: 200; a change may still be refused, but not as "not found").
-        if op.obj == "application":
+        if op.obj in VENDOR_OBJECTS:
             inside = [] if is_partner_user else [None]
         else:
             inside = sorted(visible_keys(world, user), key=lambda k: k != own_key(world, user))
         for key in inside:
-            ref = objs.application.public_id if op.obj == "application" else object_id(objs, op.obj, key)
+            ref = vendor_object_id(objs, op.obj) if op.obj in VENDOR_OBJECTS else object_id(objs, op.obj, key)
             m, url, body = request_for(op_key, op, ref)
             resp = call(client, m, url, body)
             assert resp.status_code < 500, (op_key, resp.content)
@@ -211,8 +321,8 @@ def check_items(world, user, op_key: str, op: Op, resp) -> None:
 @pytest.mark.parametrize("op_key", sorted(COVERAGE))
 def test_without_a_key_only_public_operations_answer(world, client, op_key):
     op = COVERAGE[op_key]
-    objs = ApiObjects(world)
-    ref = None if op.obj is None else (objs.application.public_id if op.obj == "application" else object_id(objs, op.obj, "a"))
+    objs = MatrixObjects(world)
+    ref = None if op.obj is None else (vendor_object_id(objs, op.obj) if op.obj in VENDOR_OBJECTS else object_id(objs, op.obj, "a"))
     method, url, body = request_for(op_key, op, ref)
     kw = {} if method == "GET" else {"data": body, "content_type": "application/json"}
     resp = getattr(client, method.lower())(url, **kw)

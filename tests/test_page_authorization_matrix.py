@@ -10,14 +10,19 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from allied.customers.models import CustomerAccount
+from allied.deals.models import DealRegistration
+from allied.deals.services import deal_register, file_add
 from allied.onboarding.models import OnboardingTask
 from allied.onboarding.services import journey_start
 from allied.program.models import ProgramSettings, Tier
 from allied.recruitment.models import Application
 from allied.tiering.models import TierProposal
+from tests.factories import deal_data
 
 MISSING = "xxx_0000000000000000"
 
@@ -68,7 +73,22 @@ COVERAGE: dict[str, Row] = {
     "program:tiers": Row("vendor", path="/console/program/tiers/"),
     "web:partner_detail": Row("vendor", obj="partner"),
     "web:audit": Row("vendor", path="/console/audit/"),
+    "customers:console_list": Row("vendor", path="/console/accounts/"),
+    "customers:console_create": Row("vendor", path="/console/accounts/new/", perm_roles=("program_admin", "cam")),
+    "customers:console_import": Row("vendor", path="/console/accounts/import/", perm_roles=("program_admin", "cam")),
+    "customers:console_detail": Row("vendor", obj="account"),
     "media": Row("public", path="/media/logos/missing.png"),
+    "deals:portal_list": Row("partner", path="/portal/deals/"),
+    "deals:portal_new": Row("partner", path="/portal/deals/new/"),
+    "deals:portal_import": Row("partner", path="/portal/deals/import/"),
+    "deals:portal_import_template": Row("partner", path="/portal/deals/import/template.csv"),
+    "deals:portal_detail": Row("partner", obj="deal"),
+    "deals:portal_file": Row("partner", obj="deal_file"),
+    "deals:console_queue": Row("vendor", path="/console/deals/"),
+    "deals:console_detail": Row("vendor", obj="deal"),
+    "deals:console_file": Row("vendor", obj="deal_file"),
+    "deals:rules": Row("vendor", path="/console/deals/rules/", perm_roles=("program_admin",)),
+    "deals:products": Row("vendor", path="/console/deals/products/", perm_roles=("program_admin",)),
 }
 OBJECT_URLS = {
     "recruitment:detail": "/console/applications/{}/",
@@ -76,6 +96,11 @@ OBJECT_URLS = {
     "onboarding:portal_complete": "/portal/onboarding/tasks/{}/complete/",
     "tiering:decide": "/console/tiers/proposals/{}/decide/",
     "web:partner_detail": "/console/partners/{}/",
+    "customers:console_detail": "/console/accounts/{}/",
+    "deals:portal_detail": "/portal/deals/{}/",
+    "deals:portal_file": "/portal/deals/{}/",  # the id is "<deal>/files/<file>"
+    "deals:console_detail": "/console/deals/{}/",
+    "deals:console_file": "/console/deals/{}/",
 }
 
 
@@ -111,6 +136,11 @@ def objects(world):
     Application.objects.create(company_name="Cand Co", website="https://cand.example", domain="cand.example", country="US",
                                region="na", partner_type=world.partner_b.partner_type, team_size=5, contact_name="C",
                                contact_email="c@cand.example", submitted_at=timezone.now() - timedelta(days=1))
+    CustomerAccount.objects.create(name="Matrix Customer", name_normalized="matrix customer", external_id="MATRIX-1")
+    for user, name in ((world.a_sales, "Alpha Customer"), (world.a1_admin, "Alpha One Customer"), (world.b_sales, "Bravo Customer")):
+        deal = deal_register(actor=user, data=deal_data(customer_name=name, website=f"{name.split()[0].lower()}{len(name)}.example",
+                                                        contact_email=""))
+        file_add(actor=user, deal=deal, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf"))
     return world
 
 
@@ -124,6 +154,13 @@ def _object_id(kind: str, partner) -> str:
         return TierProposal.objects.get(partner=partner).public_id
     if kind == "application":
         return Application.objects.get().public_id
+    if kind == "account":  # the vendor's own: partner users get 404 for every one
+        return CustomerAccount.objects.get(external_id="MATRIX-1").public_id
+    if kind == "deal":
+        return DealRegistration.objects.get(partner=partner).public_id
+    if kind == "deal_file":
+        deal = DealRegistration.objects.get(partner=partner)
+        return f"{deal.public_id}/files/{deal.room_files.get().public_id}"
     raise AssertionError(kind)
 
 

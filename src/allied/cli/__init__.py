@@ -1,4 +1,4 @@
-"""The ``allied`` command: demo, serve, worker, seed, token, bench, and Django's commands."""
+"""The ``allied`` command: demo, serve, worker, seed, token, bench, match, and Django's commands."""
 
 import os
 import sys
@@ -13,6 +13,10 @@ def _setup(default_settings: str = "allied.config.settings") -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["match"]:  # file work with the matching engine: no database, no Django setup
+        from .match import main as match_main
+
+        raise SystemExit(match_main(argv[1:]))
     _setup()
     from django.core.management import execute_from_command_line
 

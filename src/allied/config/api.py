@@ -55,6 +55,9 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from allied.accounts.api import router as users_router
+    from allied.customers.api import accounts_router, opportunities_router
+    from allied.deals.api import router as deals_router
+    from allied.deals.api import rules_router
     from allied.onboarding.api import router as onboarding_router
     from allied.partners.api import router as partners_router
     from allied.recruitment.api import router as applications_router
@@ -65,6 +68,10 @@ def _mount() -> None:
     api.add_router("/applications", applications_router)
     api.add_router("/", tiers_router)
     api.add_router("/onboarding-tasks", onboarding_router)
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/direct-opportunities", opportunities_router)
+    api.add_router("/deals", deals_router)
+    api.add_router("/deal-rules", rules_router)
 
 
 _mount()

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "allied.tiering",
     "allied.recruitment",
     "allied.onboarding",
+    "allied.customers",
+    "allied.deals",
     "allied.web",
     "allied.cli",
 ]

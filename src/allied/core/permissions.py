@@ -6,12 +6,16 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     "program_admin": {
         "program.manage", "partners.manage", "recruitment.manage", "tiers.evaluate", "tiers.decide",
         "users.manage", "onboarding.manage", "audit.view",
+        "deals.review", "deals.rules",
+        "accounts.view", "accounts.manage",
     },
-    "cam": {"partners.manage", "recruitment.manage", "tiers.evaluate", "tiers.decide", "users.manage", "onboarding.manage", "audit.view"},
-    "pmm": {"audit.view"},
-    "finance": {"audit.view"},
-    "partner_admin": {"partner.users.manage", "partner.profile.edit", "partner.onboarding.work", "partner.agreement.accept"},
-    "partner_sales": {"partner.onboarding.work"},
+    "cam": {"partners.manage", "recruitment.manage", "tiers.evaluate", "tiers.decide", "users.manage", "onboarding.manage", "audit.view",
+            "deals.review", "accounts.view", "accounts.manage"},
+    "pmm": {"audit.view", "accounts.view"},
+    "finance": {"audit.view", "accounts.view"},
+    "partner_admin": {"partner.users.manage", "partner.profile.edit", "partner.onboarding.work", "partner.agreement.accept",
+                      "partner.deals.register"},
+    "partner_sales": {"partner.onboarding.work", "partner.deals.register"},
     "partner_marketing": {"partner.profile.edit", "partner.onboarding.work"},
 }
 

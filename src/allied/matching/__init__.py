@@ -1,34 +1,41 @@
-"""Pure matching engine (no Django): normalization of company names and web domains."""
+"""Pure matching engine (no Django): is this company record the same company as that one?
 
-import re
-import unicodedata
-from urllib.parse import urlsplit
+Used by deal-registration conflict checks, the ``allied match accounts`` command and (later)
+account mapping at scale. The pipeline is the same everywhere:
 
-_LEGAL_SUFFIXES = {
-    "inc", "incorporated", "llc", "ltd", "limited", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "plc",
-    "corp", "corporation", "co", "company", "pty", "srl", "spa", "oy", "ab", "as", "kk", "kg", "lp", "llp",
-}
+1. ``prepare(Record)`` normalises a record once (``normalize``: names, registered domains, countries);
+2. ``blocking_keys`` gives a few short keys per record so candidates meet without comparing all
+   pairs (stored in a table by the deal app, joined on by batch jobs, held in ``MatchIndex`` here);
+3. ``compare`` scores a candidate pair 0..1 with a reason in words (``SAME_COMPANY``, ``POSSIBLE``).
+"""
 
+from .batch import match_records
+from .countries import country_code
+from .csvfile import AccountCsvError, read_accounts_csv
+from .index import MatchIndex
+from .keys import KEY_VERSION, blocking_keys, query_keys
+from .normalize import is_free_mail_domain, name_tokens, normalize_company_name, normalize_domain
+from .records import Prepared, Record, prepare
+from .score import POSSIBLE, SAME_COMPANY, Match, compare
 
-def normalize_domain(value: str) -> str:
-    """``https://WWW.Example.co.uk/path`` -> ``example.co.uk``; empty when there is no host."""
-    value = (value or "").strip().lower()
-    if not value:
-        return ""
-    if "://" not in value:
-        value = "http://" + value
-    host = urlsplit(value).hostname or ""
-    host = host.rstrip(".")
-    if host.startswith("www."):
-        host = host[4:]
-    return host
-
-
-def normalize_company_name(value: str) -> str:
-    """Lower-case ASCII words without punctuation or legal suffixes: ``"Acme, Inc."`` -> ``"acme"``."""
-    text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode().lower()
-    text = text.replace("&", " and ")
-    words = re.findall(r"[a-z0-9]+", text)
-    while words and words[-1] in _LEGAL_SUFFIXES:
-        words.pop()
-    return " ".join(words)
+__all__ = [
+    "KEY_VERSION",
+    "POSSIBLE",
+    "SAME_COMPANY",
+    "AccountCsvError",
+    "Match",
+    "MatchIndex",
+    "Prepared",
+    "Record",
+    "blocking_keys",
+    "compare",
+    "country_code",
+    "is_free_mail_domain",
+    "match_records",
+    "name_tokens",
+    "normalize_company_name",
+    "normalize_domain",
+    "prepare",
+    "query_keys",
+    "read_accounts_csv",
+]

@@ -136,3 +136,18 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Product(models.Model):
+    """What partners sell: deal registrations name products by code."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=120)
+    family = models.CharField(max_length=80, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["family", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,7 +9,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -34,6 +33,7 @@ from allied.recruitment.models import Application, ApplicationStatus, IdealPartn
 from allied.tiering.models import TierChange
 from allied.tiering.services import tier_evaluate
 
+from .deals import deal_mix_partner, seed_deals
 from .names import CORES, COUNTRIES, FIRST, LAST, NEWS, PREFIXES, SUFFIXES
 
 DEMO_PASSWORD = "allied-demo-2026"
@@ -50,6 +50,8 @@ class SeedResult:
     achievements: int = 0
     applications: int = 0
     tasks: int = 0
+    accounts: int = 0
+    deals: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (email, password, who)
 
 
@@ -168,18 +170,13 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
     Partner.objects.bulk_create([p for p in rows if p.partner_type.code != "distributor"], batch_size=BATCH)
     res.partners = len(rows)
 
-    # 2. Achievements over two years, driven by strength.
+    # 2. Certifications and trainings over two years, driven by strength. Closed-won deals come from the
+    #    deal registrations (step 8): each win is the partner's DEAL_WON achievement.
     achievements: list[Achievement] = []
     for p, s in zip(rows, strengths, strict=True):
         age = (now - p.joined_at).days
         if age < 20:
             continue
-        years = min(age, 730) / 365
-        n_deals = int(round(s * 3 * years + (g.rng.random() < 0.3 and s > 0)))
-        for _ in range(min(n_deals, 400)):
-            amount = Decimal(int(g.rng.lognormvariate(10.6, 0.8))).quantize(Decimal("1"))
-            achievements.append(Achievement(public_id=_pid("ach"), partner=p, kind=AchievementKind.DEAL_WON, name="Closed-won deal",
-                                            amount=amount, currency="USD", occurred_at=g.moment(min(age, 730))))
         for _ in range(min(int(s * 1.5 + (s > 0)), 12)):
             at = g.moment(min(age, 700))
             achievements.append(Achievement(public_id=_pid("ach"), partner=p, kind=AchievementKind.CERTIFICATION,
@@ -316,17 +313,25 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
                                           for i, (t, b) in enumerate(NEWS)])
     progress("applications", partners - partners // 2 - partners // 4 - partners // 8)
 
-    # 8. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
+    # 8. Products, the vendor's account master and two years of deal registrations, decided by the real
+    #    matching engine and rules of engagement; the won deals are the DEAL_WON achievements.
+    deals = seed_deals(rng=random.Random(g.rng.getrandbits(64)), now=now, partners=rows, strengths=strengths, cams=cams,
+                       admin=admin, taken_names=g.used_names, progress=progress)
+    res.accounts, res.deals, res.achievements = deals.accounts, deals.registrations, res.achievements + deals.achievements
+
+    # 9. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
     tier_evaluate(actor=None)
-    res.logins = _demo_logins(rows, strengths)
+    res.logins = _demo_logins(rows, strengths, deal_mix_partner())
     return res
 
 
-def _demo_logins(rows: list[Partner], strengths: list[float]) -> list[tuple[str, str, str]]:
+def _demo_logins(rows: list[Partner], strengths: list[float], mix: Partner | None = None) -> list[tuple[str, str, str]]:
     logins = [(ADMIN_EMAIL, DEMO_PASSWORD, "vendor program admin"), ("cam1@vendor.example", DEMO_PASSWORD, "channel account manager"),
               ("pmm@vendor.example", DEMO_PASSWORD, "partner marketing manager"), ("finance@vendor.example", DEMO_PASSWORD, "finance")]
     ranked = sorted(zip(strengths, rows, strict=True), key=lambda x: -x[0])
     picks = [("champion", ranked[0][1] if ranked else None)]
+    if mix is not None and (not ranked or mix != ranked[0][1]):
+        picks.append(("deal registrations in every state", mix))
     picks.append(("onboarding partner", next((p for p in rows if p.status == PartnerStatus.ONBOARDING), None)))
     picks.append(("distributor", next((p for p in rows if p.partner_type.code == "distributor"), None)))
     picks.append(("inactive partner", next((p for s, p in reversed(ranked) if p.status == PartnerStatus.ACTIVE), None)))
@@ -342,4 +347,4 @@ def demo_logins() -> list[tuple[str, str, str]]:
     deals = {r.pk: 0 for r in rows}
     for a in Achievement.objects.filter(kind=AchievementKind.DEAL_WON, partner__in=rows).values_list("partner_id", flat=True):
         deals[a] = deals.get(a, 0) + 1
-    return _demo_logins(rows, [deals.get(p.pk, 0) for p in rows])
+    return _demo_logins(rows, [deals.get(p.pk, 0) for p in rows], deal_mix_partner())
