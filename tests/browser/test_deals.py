@@ -14,6 +14,7 @@ from tests.conftest import PASSWORD
 from tests.factories import deal_data
 
 from .conftest import login, logout, main_nav, messages, shot
+from .test_accessibility import _check_page as accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
@@ -28,6 +29,7 @@ def _fits(page, where: str) -> None:
 
 def _both(page, name: str, where: str) -> None:
     """Screenshots of the current page on a desktop and on a phone; the phone one must not scroll sideways."""
+    accessible(page, where)
     current = page.viewport_size
     page.set_viewport_size(DESKTOP)
     shot(page, f"{name}-desktop")
@@ -134,6 +136,7 @@ def test_conflict_is_reviewed_side_by_side_and_the_partner_sees_the_outcome(page
     login(page, "admin@vendor.example", PASSWORD)
     page.goto("/console/deals/rules/")
     page.get_by_label("Another partner registered first").select_option("review")
+    accessible(page, "rules of engagement")
     shot(page, "deals-console-rules")
     page.get_by_role("button", name="Save rules").click()
     expect(messages(page)).to_contain_text("Rules of engagement saved")
@@ -156,6 +159,7 @@ def test_conflict_is_reviewed_side_by_side_and_the_partner_sees_the_outcome(page
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Another partner's registration")
     expect(page.get_by_test_id("count-pending")).to_have_text("1 in review")
+    accessible(page, "registration queue")
     shot(page, "deals-console-queue")
     row.get_by_role("link", name="Northwind Traders").click()
     evidence = page.get_by_test_id("evidence")
@@ -166,6 +170,7 @@ def test_conflict_is_reviewed_side_by_side_and_the_partner_sees_the_outcome(page
     expect(candidate.locator("mark", has_text="northwind.example")).to_be_visible()
     subject_box, candidate_box = evidence.locator(".subject").bounding_box(), candidate.bounding_box()
     assert subject_box["x"] + subject_box["width"] <= candidate_box["x"], "the evidence is not side by side"
+    accessible(page, "review page")
     shot(page, "deals-console-detail")
     page.set_viewport_size(PHONE)
     _fits(page, "console review page")

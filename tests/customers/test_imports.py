@@ -247,3 +247,10 @@ def test_the_rejection_message_lists_every_problem_and_explains_row_numbers():
     assert "header being row 1" in lines[0]
     assert lines[1:] == ['row 2: short', 'row 2, column "Amount": worse', 'row 3, column "Billing Country": bad']
     assert exc.status == 400 and exc.field == "file" and exc.code == "import_rejected"
+
+
+def test_a_file_over_the_size_limit_is_refused(settings):
+    settings.ALLIED_IMPORT_MAX_BYTES = 1024 * 1024
+    with pytest.raises(ImportRejected) as exc:
+        table_read(b"Account ID,Account Name\n" + b"001,Acme\n" * 200_000)
+    assert "larger than 1 MB" in exc.value.message

@@ -1,12 +1,12 @@
 """The rules of engagement as a pure decision (deals/rules.py): evidence in, outcome out."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from allied.deals.rules import APPROVE, DECLINE, REVIEW, Evidence, RuleSet, decide
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ME, OTHER = 1, 2
 
 

@@ -85,12 +85,9 @@ def deal_register(request, payload: DealIn, idempotency_key: Annotated[str | Non
         return Status(201, services.deal_register(actor=actor, data=data, partner=partner, source=DealSource.API))
     deal, created = services.deal_register_once(actor=actor, key=idempotency_key, body=payload.dict(), data=data,
                                                 partner=partner, source=DealSource.API)
-    if not created:
-        deal = selectors.deal_get(actor=actor, public_id=deal.public_id)
-        response = Status(200, deal)
-    else:
-        response = Status(201, deal)
-    return response
+    if not created:  # a replay: the first request's deal, as it is now
+        return Status(200, selectors.deal_get(actor=actor, public_id=deal.public_id))
+    return Status(201, deal)
 
 
 @router.get("", response={200: DealPage, **ERRORS}, summary="List deal registrations, newest first")
@@ -135,8 +132,8 @@ def deals_bulk_decide(request, payload: DealBulkDecideIn):
     for public_id in dict.fromkeys(payload.deals):
         deals.append(resolve_ref(selectors.deal_get, field="deals", actor=actor, public_id=public_id))
     n = services.deals_bulk_decide(actor=actor, deals=deals, approve=payload.action == "approve", reason=payload.reason)
-    items = [selectors.deal_get(actor=actor, public_id=d.public_id) for d in deals]
-    return {"decided": n, "items": items}
+    fresh = {d.pk: d for d in selectors.deal_list(actor=actor).filter(pk__in=[d.pk for d in deals]).select_related("account")}
+    return {"decided": n, "items": [fresh[d.pk] for d in deals]}
 
 
 @router.get("/{id}", response={200: DealOut, **ERRORS}, summary="Get a deal registration")

@@ -131,7 +131,7 @@ class DealFilters(PageQuery):
     cam: str | None = Field(None, description="Public id of the registering partner's CAM.")
     deal_type: Literal["new_logo", "upsell", "renewal"] | None = None
     escalated: bool = Field(False, description="Only registrations in review past their approval SLA.")
-    expiring_days: int | None = Field(None, ge=0, le=730, description="Only approved registrations whose protection ends "
+    expiring_days: int | None = Field(None, ge=1, le=730, description="Only approved registrations whose protection ends "
                                                                      "within this many days.")
     mine: bool = Field(False, description="Vendor users: only deals of partners you are the CAM of.")
 

@@ -5,14 +5,15 @@ Evidence and how it is weighed (scores are 0..1; SAME_COMPANY = 0.85, POSSIBLE =
 * **Same registered domain** is the strongest evidence: 0.90 plus up to 0.09 for agreeing names,
   whatever the names say (a rebranded company keeps its domain). Free e-mail domains are not
   company evidence and count as missing.
-* **Name similarity** ``s`` (1.0 equal after normalisation, 0.98 equal apart from spacing, 0.97 apart
-  from word order, about 0.93-0.97 for a typo, 0.8 when one name is the acronym of the other,
-  lower when words differ). Without domain evidence the score is ``0.96 * s``. Words are matched
-  one to one (exactly, or with rapidfuzz's ratio >= 80 for a typo); the similarity is the share of
-  matched words, Dice-style, where generic words (group, global, international, worldwide,
-  holding, "of") weigh little. So "Acme" vs "Acme Group" stays high, while an extra *meaningful*
-  word ("Acme" vs "Acme Medical") or a different second word ("Delta Air Lines" vs "Delta
-  Dental") pulls the score well below SAME_COMPANY.
+* **Name similarity** ``s``: 1.0 equal after normalisation, 0.98 equal apart from spacing, 0.97
+  apart from word order, 0.8 when one name is the acronym of the other; otherwise words are
+  paired one to one (equal, or a typo: rapidfuzz ratio >= 80, >= 75 for four-letter words) and
+  ``s`` is the paired weight over the weight of the *larger* name. A typo'd word counts 0.9-1
+  (0.75 in a four-letter word, which may well be another word), generic words (group, global,
+  international, worldwide, holding, "of") weigh 0.1, and every extra meaningful word costs a
+  full word. So "Acme" vs "Acme Group" stays high, while "Acme" vs "Acme Medical" (0.5) or
+  "Delta Air Lines" vs "Delta Dental" (0.33) fall well below SAME_COMPANY. Without domain
+  evidence the score is ``0.96 * s``.
 * **Different registered domains, both present**, are evidence *against*:
   - same brand on another ending (``acme.com`` vs ``acme.de``): +0.03, the same company's
     country site, *unless the countries differ* too;
@@ -34,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.process import extract
 
 from .normalize import STOP_WORDS
 from .records import Prepared
@@ -84,14 +86,16 @@ def _token_similarity(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[float, 
     if rest_a and rest_b:
         pairs = []
         for i, x in enumerate(rest_a):
-            for j, y in enumerate(rest_b):
+            if len(x) < 3 or x.isdigit():
+                continue
+            # one C call per word scores it against every remaining word of the other name
+            for y, r, j in extract(x, rest_b, scorer=fuzz.ratio, score_cutoff=_SHORT_TYPO_CUTOFF, limit=None):
                 longest = max(len(x), len(y))
-                if min(len(x), len(y)) >= 3 and longest >= 4 and not (x.isdigit() or y.isdigit()):
-                    r = fuzz.ratio(x, y, score_cutoff=_TYPO_CUTOFF if longest > 4 else _SHORT_TYPO_CUTOFF)
-                    if r:
-                        # one edit in a word of five letters or more is most likely a typo (credit 0.9 to 1);
-                        # in a four-letter word it may well be another word (credit 0.75)
-                        pairs.append((-(0.5 + r / 200.0 if longest > 4 else r / 100.0), i, j))
+                if len(y) < 3 or longest < 4 or y.isdigit() or (longest > 4 and r < _TYPO_CUTOFF):
+                    continue
+                # one edit in a word of five letters or more is most likely a typo (credit 0.9 to 1);
+                # in a four-letter word it may well be another word (credit 0.75)
+                pairs.append((-(0.5 + r / 200.0 if longest > 4 else r / 100.0), i, j))
         used_a, used_b = set(), set()
         for neg_credit, i, j in sorted(pairs):
             if i in used_a or j in used_b:

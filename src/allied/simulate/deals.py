@@ -55,6 +55,7 @@ from allied.matching import (
 from allied.partners.models import Achievement, AchievementKind, Partner, PartnerStatus
 
 from .customers import (
+    LEGAL,
     TITLES,
     Account,
     Company,
@@ -69,12 +70,15 @@ from .customers import (
 )
 
 BATCH = 2000
-KEY_CAP = 10  # a fuzzy key held by more records than this is skipped, like a stop word (exact keys never are)
+# A fuzzy key (name halves, words) held by more records than this is skipped like a stop word; exact keys
+# (same domain, same normalised name) never are. Low, so that thousands of look-ups stay fast: the
+# simulated check may miss a typo without a website that the database check would catch.
+KEY_CAP = 5
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 # How a partner picks the customer of its next registration (the rest: a brand-new logo).
-INTENTS = {"chase": 7.0, "prospect": 6.0, "own_customer": 6.0, "customer": 3.0, "direct_opp": 2.5, "named": 1.5,
-           "duplicate": 1.2, "other_customer": 0.7, "unknown_renewal": 0.3}
-FRESH_WEIGHT = 72.0
+INTENTS = {"chase": 7.0, "prospect": 6.0, "own_customer": 6.0, "customer": 5.0, "direct_opp": 3.0, "named": 1.5,
+           "duplicate": 1.2, "subsidiary": 2.5, "other_customer": 0.7, "unknown_renewal": 0.3}
+FRESH_WEIGHT = 67.5
 CAM_APPROVES = {"direct_account": 0.1, "direct_opportunity": 0.35, "existing_customer": 0.45, "incumbent": 0.9,
                 "no_customer": 0.5, "possible_match": 0.8, "manual_review": 0.8}
 CAM_DECLINES = {
@@ -102,6 +106,10 @@ CAM_NOTES = ["Looping in our solution engineer for the technical validation.", "
 DEAL_NOTES = ["Customer is evaluating three vendors.", "Budget approved for this fiscal year.", "Replacing a legacy on-premise tool.",
               "", "", "", ""]
 SPLITS = [(70, 30), (60, 40), (80, 20), (60, 25, 15), (50, 30, 20)]
+STAGES = list(DealStage)
+# Registrations a year per unit of strength and of 1 / win rate: about 3 wins a year per unit of strength,
+# the pace of the history the seed generated before deals existed (keeps the tier distribution).
+RATE = 3.5
 ADD_ONS = ["analytics", "security-suite", "premium-support", "pro-services"]
 
 
@@ -143,31 +151,6 @@ class _Reg:
         return DealStatus.APPROVED if self.approved_at is not None and self.approved_at <= t else DealStatus.PENDING
 
 
-class _Holding:
-    """Registrations holding their customer now: a MatchIndex rebuilt when many entries have stopped holding."""
-
-    def __init__(self):
-        self.live: dict[str, _Reg] = {}
-        self._new()
-
-    def _new(self):
-        self.index, self.dead = MatchIndex(key_cap=KEY_CAP), 0
-        self.index.add_many(_record(r.key, r.deal) for r in self.live.values())
-
-    def add(self, reg: _Reg):
-        self.live[reg.key] = reg
-        self.index.add(_record(reg.key, reg.deal))
-
-    def drop(self, reg: _Reg):
-        if self.live.pop(reg.key, None) is not None:
-            self.dead += 1
-            if self.dead > max(400, len(self.live)):
-                self._new()
-
-    def search(self, p):
-        return [(self.live[rid], m) for rid, m in self.index.search(p, limit=SCORE_CAP, threshold=POSSIBLE) if rid in self.live]
-
-
 def _record(key: str, deal: DealRegistration) -> Record:
     return Record(id=key, name=deal.customer_name, domain=deal.domain, country=deal.country)
 
@@ -207,16 +190,18 @@ class DealSimulation:
             if role == "partner_sales" or partner_id not in users:
                 users[partner_id] = pk
         self.sellers = [_Seller(partner=p, strength=s, user_id=users.get(p.pk), win=min(0.7, 0.3 + 0.09 * min(s, 4.5)),
-                                size_mu=10.35 + 0.12 * min(s, 4) - (0.9 if p.partner_type.code == "referral" else 0.0))
+                                size_mu=10.62 + 0.05 * min(s, 4) - (0.7 if p.partner_type.code == "referral" else 0.0))
                         for p, s in zip(partners, strengths, strict=True)]
         self.by_partner = {s.partner.pk: s for s in self.sellers}
         self.co_sellers = [s for s in self.sellers if s.partner.status == PartnerStatus.ACTIVE
                            and s.partner.partner_type.code in ("si", "isv", "msp", "agency")]
         self.accounts: list[Account] = []
         self.account_by_key: dict[str, Account] = {}
-        self.account_index = MatchIndex(key_cap=KEY_CAP)
+        # One index of the account master and of every registration that held its customer; a search
+        # keeps the registrations still holding at that moment (``self.live``).
+        self.index = MatchIndex(key_cap=KEY_CAP)
         self.by_domain: dict[str, Account] = {}
-        self.holding = _Holding()
+        self.live: dict[str, _Reg] = {}
         self.recent: list[_Reg] = []  # holding registrations in order of arrival (for chasers)
         self.regs: list[_Reg] = []
         self.events: list = []  # heap of (time, seq, kind, reg)
@@ -240,7 +225,7 @@ class DealSimulation:
     def _account_add(self, acct: Account) -> None:
         self.accounts.append(acct)
         self.account_by_key[acct.key] = acct
-        self.account_index.add(Record(id=acct.key, name=acct.row.name, domain=acct.row.domain, country=acct.row.country))
+        self.index.add(Record(id=acct.key, name=acct.row.name, domain=acct.row.domain, country=acct.row.country))
         if acct.row.domain:
             self.by_domain.setdefault(acct.row.domain, acct)
 
@@ -255,7 +240,7 @@ class DealSimulation:
         while self.events and self.events[0][0] <= t:
             when, _, kind, reg = heapq.heappop(self.events)
             if kind == "drop":
-                self.holding.drop(reg)
+                self.live.pop(reg.key, None)
             else:
                 self._won(reg, when)
 
@@ -299,7 +284,8 @@ class DealSimulation:
             if s.strength <= 0:
                 n = 1 if rng.random() < 0.25 else 0  # an inactive partner tried once, or never
             else:
-                n = min(700, _poisson(rng, 3 * s.strength / (0.82 * s.win) * years))
+                referral = 1.5 if p.partner_type.code == "referral" else 1.0  # more, smaller deals
+                n = min(700, _poisson(rng, (RATE * s.strength / s.win * referral + 1.0) * years))
             intents += [(begin + (now - begin) * rng.random(), i, None, None) for _ in range(n)]
         if showcase is not None:  # a partner whose portal shows every state (the demo login)
             i = self.sellers.index(showcase)
@@ -326,7 +312,7 @@ class DealSimulation:
                 if not pool:
                     return None
                 reg = rng.choice(pool)
-                if reg.key in self.holding.live and (reg.seller is not seller) == (kind == "chase"):
+                if reg.key in self.live and (reg.seller is not seller) == (kind == "chase"):
                     return (reg.company, *variant(rng, reg.company), reg.deal.deal_type, None)
             return None
         if kind == "direct_opp":
@@ -357,6 +343,17 @@ class DealSimulation:
             if acct is None or (kind == "prospect" and acct.is_customer_at(t)):
                 return None
             return (acct.company, *variant(rng, acct.company), DealType.NEW_LOGO, None)
+        if kind == "subsidiary":  # the same brand's company in another country: a possible match, not the same company
+            pool = self.recent[-400:] if rng.random() < 0.5 else self.accounts
+            if not pool:
+                return None
+            pick = rng.choice(pool)
+            parent = pick.company
+            country = rng.choice([c for c in ("US", "GB", "DE", "FR", "AU", "BR", "JP") if c != parent.country])
+            company = Company(core=parent.core, name=f"{parent.core} {rng.choice(LEGAL.get(country, ['Ltd']))}",
+                              domain=parent.domain.replace(".example", f"-{country.lower()}.example"), country=country,
+                              industry=parent.industry)
+            return (company, company.name, f"https://www.{company.domain}", company.domain, DealType.NEW_LOGO, None)
         if kind == "unknown_renewal":
             company = self.names.company(country_near(rng, me))
             return (company, company.name, f"https://www.{company.domain}", company.domain, DealType.RENEWAL, None)
@@ -402,7 +399,8 @@ class DealSimulation:
         if outcome.action == DECLINE:
             deal.status, deal.decision, deal.decided_at = DealStatus.DECLINED, Decision.AUTO_DECLINED, t
             return
-        self.holding.add(reg)
+        self.live[reg.key] = reg
+        self.index.add(_record(reg.key, deal))
         self.recent.append(reg)
         if outcome.action == APPROVE:
             deal.decision, deal.decided_at = Decision.AUTO_APPROVED, t
@@ -414,13 +412,17 @@ class DealSimulation:
     def _evidence(self, query, partner: Partner, t: datetime) -> list[Evidence]:
         """As deals.conflicts.conflict_check: holding registrations, named accounts, customers, open direct opportunities."""
         out: list[Evidence] = []
-        for reg, match in self.holding.search(query):
-            d = reg.deal
-            own = reg.seller.partner is partner
-            out.append(Evidence(kind=ConflictKind.OWN_REGISTRATION if own else ConflictKind.REGISTRATION, score=match.score,
-                                reason=match.reason, ref=d.public_id, label=f"{d.customer_name}, registered by {reg.seller.partner.name}",
-                                status=reg.status_at(t), submitted_at=d.submitted_at, obj=reg))
-        for key, match in self.account_index.search(query, limit=SCORE_CAP, threshold=POSSIBLE):
+        for key, match in self.index.search(query, limit=2 * SCORE_CAP, threshold=POSSIBLE):
+            if key[0] == "r":
+                reg = self.live.get(key)
+                if reg is None:
+                    continue  # no longer holds its customer
+                d = reg.deal
+                own = reg.seller.partner is partner
+                out.append(Evidence(kind=ConflictKind.OWN_REGISTRATION if own else ConflictKind.REGISTRATION, score=match.score,
+                                    reason=match.reason, ref=d.public_id, status=reg.status_at(t), submitted_at=d.submitted_at,
+                                    label=f"{d.customer_name}, registered by {reg.seller.partner.name}", obj=reg))
+                continue
             acct = self.account_by_key[key]
             row = acct.row
             if row.is_named_direct:
@@ -435,7 +437,8 @@ class DealSimulation:
                     out.append(Evidence(kind=ConflictKind.DIRECT_OPPORTUNITY, score=match.score,
                                         reason=f"{match.reason}; the direct team has an open opportunity", ref=opp.row.public_id,
                                         label=f"{opp.row.name} ({row.name})", obj=opp))
-        out.sort(key=lambda e: (-e.score, e.kind, e.ref))
+        # conflict_check breaks ties by public id; these are random, so ties go by simulation order (deterministic).
+        out.sort(key=lambda e: (-e.score, e.kind, e.obj.row.external_id if isinstance(e.obj, Opp) else e.obj.key))
         return out
 
     def _products(self, deal_type: str, amount: float) -> list[str]:
@@ -456,8 +459,9 @@ class DealSimulation:
         rng, deal = self.rng, reg.deal
         deal.status, deal.sla_due_at = DealStatus.PENDING, t + self.sla
         r = rng.random()
-        decided = t + timedelta(hours=rng.uniform(2, 40) if r < 0.7 else rng.uniform(40, 120) if r < 0.9 else rng.uniform(120, 320))
-        if force == "undecided" or decided > self.now:
+        decided = t + timedelta(hours=rng.uniform(2, 40) if r < 0.55 else rng.uniform(40, 120) if r < 0.85 else rng.uniform(120, 340))
+        behind = t > self.now - 10 * DAY and rng.random() < 0.3  # the CAM has not got to it yet
+        if force == "undecided" or behind or decided > self.now:
             if deal.sla_due_at < self.now:
                 deal.escalated_at = self._tick(deal.sla_due_at)
             return  # still in review: it holds its customer
@@ -530,7 +534,6 @@ class DealSimulation:
         deal.extensions = sum(1 for _, _, ok in reg.extensions if ok)
         deal.protection_expires_at = end
         closes = target if fate != "expired" and target is not None and target <= end else None
-        stages = list(DealStage)
         if closes is not None and closes <= now:
             deal.closed_at = closes
             if fate == "won":
@@ -538,14 +541,14 @@ class DealSimulation:
                 deal.won_amount = _money(float(deal.amount) * rng.uniform(0.85, 1.1))
                 self._at(closes, "win", reg)
             elif fate == "lost":
-                deal.status, deal.stage, deal.lost_reason = DealStatus.LOST, rng.choice(stages[1:]), rng.choice(LOST_REASONS)
+                deal.status, deal.stage, deal.lost_reason = DealStatus.LOST, rng.choice(STAGES[1:]), rng.choice(LOST_REASONS)
             else:
-                deal.status, deal.stage = DealStatus.WITHDRAWN, rng.choice(stages[:2])
+                deal.status, deal.stage = DealStatus.WITHDRAWN, rng.choice(STAGES[:2])
         elif end <= now:
-            deal.status, deal.closed_at, deal.stage = DealStatus.EXPIRED, self._tick(end), rng.choice(stages[:3])
+            deal.status, deal.closed_at, deal.stage = DealStatus.EXPIRED, self._tick(end), rng.choice(STAGES[:3])
         else:
             horizon = (target or end) - start
-            deal.stage = stages[min(3, int((now - start) / horizon * 4))]
+            deal.stage = STAGES[min(3, int((now - start) / horizon * 4))]
         stop = deal.closed_at or now
         if deal.closed_at is not None:
             reg.holds_until = deal.closed_at

@@ -13,6 +13,7 @@ from allied.core.errors import DomainError
 from allied.core.http import form_error, vendor_required
 from allied.core.permissions import has_perm
 from allied.core.scope import is_vendor
+from allied.deals import selectors as deal_selectors
 from allied.onboarding import selectors as onboarding_selectors
 from allied.partners import selectors as partner_selectors
 from allied.partners import services as partner_services
@@ -46,6 +47,7 @@ def console_home(request):
         "laggards": onboarding_selectors.laggards(actor=user, limit=6),
         "proposals": pending[:6], "proposal_count": pending.count(),
         "grace_count": tier_selectors.proposal_list(actor=user, status="grace").count(),
+        "deal_queue": deal_selectors.review_queue_counts(actor=user),
         "program": ProgramSettings.current(), "nav": "home",
     })
 
@@ -53,12 +55,15 @@ def console_home(request):
 def portal_home(request):
     user = request.user
     partner = partner_selectors.partner_get(actor=user, public_id=user.partner.public_id)
+    deals = deal_selectors.pipeline_summary(actor=user)
+    deals["open_count"] = sum(r["count"] for r in deals["by_status"] if r["status"] in ("pending", "approved"))
     return render(request, "web/portal_home.html", {
         "partner": partner,
         "progress": onboarding_selectors.progress(actor=user, partner=partner),
         "tasks": onboarding_selectors.task_list(actor=user, partner=partner, status="open").filter(side="partner")[:6],
         "tier": tier_selectors.tier_progress(actor=user, partner=partner),
         "news": Announcement.objects.filter(published_at__lte=timezone.now())[:5],
+        "deals": deals, "can_register": has_perm(user, "partner.deals.register"),
         "program": ProgramSettings.current(), "today": timezone.now().date(), "nav": "home",
     })
 

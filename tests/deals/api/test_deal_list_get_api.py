@@ -87,7 +87,7 @@ def test_escalated_filter(world, api_client, deals):
 @pytest.mark.parametrize(("query", "status", "field"), [
     ("status=pending,sleeping", 400, "status"),
     ("deal_type=rebate", 422, "deal_type"),
-    ("expiring_days=-1", 422, "expiring_days"),
+    ("expiring_days=0", 422, "expiring_days"),
     ("partner=ptn_0000000000000000", 400, "partner"),
     ("cam=usr_0000000000000000", 400, "cam"),
     ("limit=0", 422, "limit"),

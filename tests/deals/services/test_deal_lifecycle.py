@@ -10,8 +10,18 @@ from allied.core.errors import Conflict, DomainError, PermissionDenied
 from allied.customers.models import CustomerAccount
 from allied.deals.models import DealStatus, EngagementRules, RegistrationKey
 from allied.deals.services import (
-    deal_approve, deal_close, deal_decline, deal_register, deal_update, deal_withdraw, deals_bulk_decide, deals_escalate_overdue,
-    deals_expire, deals_remind_expiring, extension_decide, extension_request,
+    deal_approve,
+    deal_close,
+    deal_decline,
+    deal_register,
+    deal_update,
+    deal_withdraw,
+    deals_bulk_decide,
+    deals_escalate_overdue,
+    deals_expire,
+    deals_remind_expiring,
+    extension_decide,
+    extension_request,
 )
 from allied.partners.models import Achievement
 from tests.factories import audit_actions, deal_data, outbox_to
