@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 
 from .api import api
@@ -8,5 +6,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("allied.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served wholesale, not even in DEBUG: logos have their own route and deal-room
+# files are served by views that check who may see them.

@@ -22,9 +22,9 @@ from allied.partners.models import Partner
 from .models import HOLDING, ConflictKind, DealRegistration, RegistrationKey
 from .rules import Evidence
 
-KEY_CAP = 100  # a fuzzy key with more rows than this is skipped
+KEY_CAP = 40  # a fuzzy key with more rows than this is skipped
 EXACT_CAP = 1000  # safety limit for exact keys
-SCORE_CAP = 24  # candidates scored per source
+SCORE_CAP = 16  # candidates scored per source
 EXACT_WEIGHT = 4
 
 
@@ -62,7 +62,7 @@ def _key_hits(keys: list[str]) -> tuple[Counter, Counter]:
 def _sql(template: str) -> str:
     q = connection.ops.quote_name
     return (template.replace("{deal}", q(DealRegistration._meta.db_table)).replace("{partner}", q(Partner._meta.db_table))
-            .replace("{account}", q(CustomerAccount._meta.db_table)))
+            .replace("{account}", q(CustomerAccount._meta.db_table)).replace("{opportunity}", q(DirectOpportunity._meta.db_table)))
 
 
 # Plain SQL on the hot path: the ORM's query compilation costs more than the query itself here.
@@ -70,6 +70,9 @@ _REG_SQL = ("SELECT d.id, d.public_id, d.customer_name, d.domain, d.country, d.s
             "FROM {deal} d JOIN {partner} p ON p.id = d.partner_id WHERE d.id IN ({ids}) AND d.status IN ({extra})")
 _ACCT_SQL = ("SELECT a.id, a.public_id, a.name, a.domain, a.country, a.is_customer, a.is_named_direct, a.incumbent_partner_id "
              "FROM {account} a WHERE a.id IN ({ids})")
+
+
+_OPP_SQL = "SELECT o.id, o.public_id, o.name, o.account_id FROM {opportunity} o WHERE o.account_id IN ({ids}) AND o.status IN ({extra})"
 
 
 def _fetch(template: str, ids: list[int], extra: list[str] = ()) -> list[tuple]:
@@ -126,8 +129,7 @@ def conflict_check(*, name: str, domain: str, country: str, partner_id: int, exc
                 evidence.append(Evidence(kind=ConflictKind.CUSTOMER, score=match.score, reason=match.reason, ref=public_id,
                                          label=aname, incumbent_partner_id=incumbent, obj=pk))
     if matched:
-        opps = DirectOpportunity.objects.filter(account_id__in=list(matched), status=OpportunityStatus.OPEN).values_list(
-            "pk", "public_id", "name", "account_id")
+        opps = _fetch(_OPP_SQL, list(matched), extra=[OpportunityStatus.OPEN])
         for pk, public_id, oname, account_id in opps:
             _, aname, match = matched[account_id]
             evidence.append(Evidence(kind=ConflictKind.DIRECT_OPPORTUNITY, score=match.score,

@@ -104,16 +104,20 @@ def extension_get(*, actor, deal: DealRegistration, public_id: str) -> Extension
     return row
 
 
+def _by_currency(qs, field: str) -> list[tuple[str, Decimal]]:
+    rows = qs.order_by().values("currency").annotate(v=Sum(field))
+    return sorted(((r["currency"], r["v"] or Decimal("0")) for r in rows if r["v"]), key=lambda cv: (-cv[1], cv[0]))
+
+
 def pipeline_summary(*, actor) -> dict:
-    """Counts and amounts by status of the deals this user sees, plus those expiring within 14 days."""
+    """Counts by status of the deals this user sees, open and won amounts per currency (never added across
+    currencies), and how many approved registrations expire within 14 days."""
     qs = deal_list(actor=actor)
-    rows = {r["status"]: r for r in qs.order_by().values("status").annotate(n=Count("id"), total=Sum("amount"))}
-    by_status = [{"status": s, "label": label, "count": rows.get(s, {}).get("n", 0),
-                  "amount": rows.get(s, {}).get("total") or Decimal("0")} for s, label in DealStatus.choices]
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    by_status = [{"status": s, "label": label, "count": counts.get(s, 0)} for s, label in DealStatus.choices]
     soon = qs.filter(status=DealStatus.APPROVED, protection_expires_at__lte=timezone.now() + timedelta(days=14)).count()
-    won = qs.filter(status=DealStatus.WON).aggregate(v=Sum("won_amount"))["v"] or Decimal("0")
-    open_amount = sum((r["amount"] for r in by_status if r["status"] in OPEN), Decimal("0"))
-    return {"by_status": by_status, "expiring_soon": soon, "won_amount": won, "open_amount": open_amount}
+    return {"by_status": by_status, "expiring_soon": soon, "open_amounts": _by_currency(qs.filter(status__in=OPEN), "amount"),
+            "won_amounts": _by_currency(qs.filter(status=DealStatus.WON), "won_amount")}
 
 
 def review_queue_counts(*, actor) -> dict:

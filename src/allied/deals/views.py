@@ -130,7 +130,7 @@ def portal_list(request):
     tabs = dict(PORTAL_TABS)
     status = request.GET.get("status", "")
     status = status if status in tabs else ""
-    qs = selectors.deal_list(actor=user, filters={"status": status}).prefetch_related("participants__partner")
+    qs = selectors.deal_list(actor=user, filters={"status": status})
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     _decorate(page.object_list, user)
     summary = selectors.pipeline_summary(actor=user)

@@ -35,10 +35,11 @@ PRODUCTS = [  # code, name, family
     ("premium-support", "Premium support", "Services"),
     ("pro-services", "Professional services", "Services"),
 ]
-SYLLABLES = ["ka", "lo", "ri", "ven", "tor", "mi", "sa", "qu", "zen", "bra", "dor", "lux", "ne", "vo", "tal", "cor", "fi",
-             "gra", "ho", "ix", "jun", "kel", "mar", "nor", "pax", "ros", "sil", "tra", "ul", "vex", "wen", "yar", "zo",
-             "al", "be", "cy", "dra", "el", "fen", "gal", "hel", "is", "kor", "lin", "mon", "nel", "or", "pel", "quo",
-             "ran", "sto", "tev", "un", "val", "wy", "xan"]
+# Coined brands from consonant-vowel syllables and an ending: "Toravex", "Belimon", "Crudoria".
+ONSETS = ["b", "c", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "cr", "dr", "gr", "tr",
+          "st", "pl", "qu", "sol", "mar", "lin"]
+VOWELS = ["a", "e", "i", "o", "u", "a", "o", "e"]
+ENDINGS = ["", "", "n", "r", "x", "s", "l", "nia", "ra", "ton", "rex", "lis", "tum", "var", "len"]
 INDUSTRY_WORDS = {  # the word in the name -> the account's industry
     "Health": "healthcare", "Clinics": "healthcare", "Dental": "healthcare", "Pharma": "healthcare", "Medical": "healthcare",
     "Bank": "financial services", "Capital": "financial services", "Insurance": "financial services", "Credit": "financial services",
@@ -50,6 +51,7 @@ INDUSTRY_WORDS = {  # the word in the name -> the account's industry
     "Advisory": "professional services", "Architects": "professional services", "Academy": "education", "College": "education",
     "Learning": "education", "Transit": "public sector", "Utilities": "public sector",
 }
+WORDS = list(INDUSTRY_WORDS)
 LEGAL = {"US": ["Inc.", "LLC", "Corp."], "CA": ["Inc.", "Ltd"], "GB": ["Ltd", "plc"], "DE": ["GmbH", "AG"], "FR": ["SAS", "S.A."],
          "NL": ["B.V.", "N.V."], "SE": ["AB"], "ES": ["S.L.", "S.A."], "IT": ["S.p.A.", "S.r.l."], "AE": ["LLC"],
          "ZA": ["(Pty) Ltd"], "PL": ["sp. z o.o.", "S.A."], "AU": ["Pty Ltd"], "JP": ["K.K.", "Co., Ltd."], "SG": ["Pte. Ltd."],
@@ -101,7 +103,8 @@ class CompanyNames:
     def _brand(self) -> str:
         rng = self.rng
         for attempt in range(40):
-            brand = "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3, 3)) + attempt // 20)).capitalize()
+            syllables = rng.choice((2, 2, 2, 3)) + attempt // 20
+            brand = ("".join(rng.choice(ONSETS) + rng.choice(VOWELS) for _ in range(syllables)) + rng.choice(ENDINGS)).capitalize()
             if brand not in self.brands and len(brand) >= 4:
                 self.brands.add(brand)
                 return brand
@@ -111,7 +114,7 @@ class CompanyNames:
         rng = self.rng
         while True:
             brand = self._brand()
-            word = rng.choice(list(INDUSTRY_WORDS))
+            word = rng.choice(WORDS)
             core = f"{brand} {word}"
             if normalize_company_name(core) in self.names:
                 continue

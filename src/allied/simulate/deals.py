@@ -109,7 +109,7 @@ SPLITS = [(70, 30), (60, 40), (80, 20), (60, 25, 15), (50, 30, 20)]
 STAGES = list(DealStage)
 # Registrations a year per unit of strength and of 1 / win rate: about 3 wins a year per unit of strength,
 # the pace of the history the seed generated before deals existed (keeps the tier distribution).
-RATE = 3.5
+RATE = 3.8
 ADD_ONS = ["analytics", "security-suite", "premium-support", "pro-services"]
 
 
@@ -141,8 +141,9 @@ class _Reg:
     approved_at: datetime | None = None
     holds_until: datetime | None = None  # None: still holds its customer now
     account: Account | None = None
-    evidence: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)  # (Evidence, the simulated deal / account / opportunity)
     decisive: set = field(default_factory=set)
+    rival: "_Reg | None" = None  # the other registration that decided the outcome
     extensions: list = field(default_factory=list)
     others: list = field(default_factory=list)  # (partner, role, split)
     notes: list = field(default_factory=list)  # (author id, body, at)
@@ -252,7 +253,7 @@ class DealSimulation:
             row = with_public_id(CustomerAccount(
                 name=deal.customer_name, name_normalized=deal.customer_name_normalized, website=deal.website, domain=deal.domain,
                 country=deal.country, is_customer=True, customer_since=closed_at.date(), incumbent_partner=partner,
-                source=AccountSource.DEAL, industry=reg.company.industry, created_at=closed_at))
+                source=AccountSource.DEAL, created_at=closed_at))
             acct = Account(key=f"w{len(self.accounts)}", row=row, company=reg.company, customer_from=closed_at)
             self._account_add(acct)
             reg.seller.customers.append(acct)
@@ -290,7 +291,7 @@ class DealSimulation:
         if showcase is not None:  # a partner whose portal shows every state (the demo login)
             i = self.sellers.index(showcase)
             intents += [(now - timedelta(days=81, hours=3), i, "fresh", "open"), (now - timedelta(days=150), i, "fresh", "won"),
-                        (now - timedelta(days=6), i, "chase", None), (now - timedelta(days=1, hours=5), i, "customer", "undecided"),
+                        (now - timedelta(days=6), i, "chase", "approved"), (now - timedelta(days=1, hours=5), i, "customer", "undecided"),
                         (now - timedelta(days=30), i, "named", None)]
         intents.sort(key=lambda x: (x[0], x[1]))
         units, done = len(self.partners) * 6 // 10, 0
@@ -303,7 +304,7 @@ class DealSimulation:
         self._advance(now)
         self.progress("deal registrations", units - done)
 
-    def _pick(self, seller: _Seller, t: datetime, kind: str):
+    def _pick(self, seller: _Seller, t: datetime, kind: str, force: str | None):
         """(company, name, website, e-mail domain, deal type, account) for the registration, or None."""
         rng, me = self.rng, seller.partner
         if kind == "chase" or kind == "duplicate":
@@ -312,7 +313,8 @@ class DealSimulation:
                 if not pool:
                     return None
                 reg = rng.choice(pool)
-                if reg.key in self.live and (reg.seller is not seller) == (kind == "chase"):
+                if reg.key in self.live and (reg.seller is not seller) == (kind == "chase") and (
+                        force != "approved" or reg.status_at(t) == DealStatus.APPROVED):
                     return (reg.company, *variant(rng, reg.company), reg.deal.deal_type, None)
             return None
         if kind == "direct_opp":
@@ -329,7 +331,7 @@ class DealSimulation:
                     return None
                 acct = rng.choice(pool)
                 mine = acct.row.incumbent_partner is me
-                if not acct.is_customer_at(t) or mine != (kind == "own_customer"):
+                if not acct.is_customer_at(t) or mine != (kind == "own_customer") or (force and acct.row.is_named_direct):
                     continue
                 if kind == "customer":
                     return (acct.company, *variant(rng, acct.company), DealType.NEW_LOGO, acct)
@@ -369,7 +371,7 @@ class DealSimulation:
                     kind = name
                     break
                 r -= weight
-        picked = self._pick(seller, t, kind) if kind != "fresh" else None
+        picked = self._pick(seller, t, kind, force) if kind != "fresh" else None
         if picked is None:
             company = self.names.company(country_near(rng, partner))
             picked = (company, company.name, rng.choice([f"https://www.{company.domain}", f"www.{company.domain}", company.domain]),
@@ -380,7 +382,7 @@ class DealSimulation:
         amount = rng.lognormvariate(seller.size_mu, 0.75) * {DealType.NEW_LOGO: 1.0, DealType.RENEWAL: 0.7, DealType.UPSELL: 0.35}[deal_type]
         source = DealSource.API if seller.strength > 3 and rng.random() < 0.2 else DealSource.CSV if rng.random() < 0.03 else DealSource.PORTAL
         deal = with_public_id(DealRegistration(
-            partner=partner, registered_by_id=seller.user_id, source=source, customer_name=name,
+            partner_id=partner.pk, registered_by_id=seller.user_id, source=source, customer_name=name,
             customer_name_normalized=normalize_company_name(name)[:255], website=website, domain=domain, country=company.country,
             contact_name=contact, contact_email=f"{local}@{mail_domain}", contact_title=rng.choice(TITLES),
             products=self._products(deal_type, amount), amount=_money(amount), currency="USD", deal_type=deal_type,
@@ -389,13 +391,14 @@ class DealSimulation:
         self.regs.append(reg)
         seller.regs.append(reg)
 
-        evidence = self._evidence(prepare(Record(id="", name=name, domain=domain, country=company.country)), partner, t)
+        found = self._evidence(prepare(Record(id="", name=name, domain=domain, country=company.country)), partner, t)
+        evidence = [e for e, _ in found]
         outcome = decide(evidence, deal_type=deal_type, partner_id=partner.pk, rules=self.ruleset, now=t)
-        reg.evidence = evidence[:20]
+        reg.evidence = found[:20]
         reg.decisive = {id(e) for e in outcome.decisive}
+        reg.rival = next((sim for e, sim in found if id(e) in reg.decisive and e.kind == ConflictKind.REGISTRATION), None)
         deal.decision_code, deal.decision_reason, deal.review_notes = outcome.code, outcome.partner_reason, outcome.review_notes
-        reg.account = next((e.obj for e in evidence if e.strong and e.kind in (ConflictKind.CUSTOMER, ConflictKind.NAMED_ACCOUNT)), None)
-        deal.account = reg.account.row if reg.account else None
+        reg.account = next((sim for e, sim in found if e.strong and e.kind in (ConflictKind.CUSTOMER, ConflictKind.NAMED_ACCOUNT)), None)
         if outcome.action == DECLINE:
             deal.status, deal.decision, deal.decided_at = DealStatus.DECLINED, Decision.AUTO_DECLINED, t
             return
@@ -409,9 +412,10 @@ class DealSimulation:
             deal.decision = Decision.REVIEW
             self._review(reg, outcome, t, force)
 
-    def _evidence(self, query, partner: Partner, t: datetime) -> list[Evidence]:
-        """As deals.conflicts.conflict_check: holding registrations, named accounts, customers, open direct opportunities."""
-        out: list[Evidence] = []
+    def _evidence(self, query, partner: Partner, t: datetime) -> list[tuple[Evidence, object]]:
+        """As deals.conflicts.conflict_check: holding registrations, named accounts, customers, open direct opportunities;
+        each with the simulated row it points at (the real check carries the row's primary key)."""
+        out: list[tuple[Evidence, object]] = []
         for key, match in self.index.search(query, limit=2 * SCORE_CAP, threshold=POSSIBLE):
             if key[0] == "r":
                 reg = self.live.get(key)
@@ -419,26 +423,26 @@ class DealSimulation:
                     continue  # no longer holds its customer
                 d = reg.deal
                 own = reg.seller.partner is partner
-                out.append(Evidence(kind=ConflictKind.OWN_REGISTRATION if own else ConflictKind.REGISTRATION, score=match.score,
-                                    reason=match.reason, ref=d.public_id, status=reg.status_at(t), submitted_at=d.submitted_at,
-                                    label=f"{d.customer_name}, registered by {reg.seller.partner.name}", obj=reg))
+                out.append((Evidence(kind=ConflictKind.OWN_REGISTRATION if own else ConflictKind.REGISTRATION, score=match.score,
+                                     reason=match.reason, ref=d.public_id, status=reg.status_at(t), submitted_at=d.submitted_at,
+                                     label=f"{d.customer_name}, registered by {reg.seller.partner.name}"), reg))
                 continue
             acct = self.account_by_key[key]
             row = acct.row
             if row.is_named_direct:
-                out.append(Evidence(kind=ConflictKind.NAMED_ACCOUNT, score=match.score, reason=match.reason, ref=row.public_id,
-                                    label=row.name, obj=acct))
+                out.append((Evidence(kind=ConflictKind.NAMED_ACCOUNT, score=match.score, reason=match.reason, ref=row.public_id,
+                                     label=row.name), acct))
             if acct.is_customer_at(t):
                 incumbent = row.incumbent_partner.pk if row.incumbent_partner is not None else None
-                out.append(Evidence(kind=ConflictKind.CUSTOMER, score=match.score, reason=match.reason, ref=row.public_id,
-                                    label=row.name, incumbent_partner_id=incumbent, obj=acct))
+                out.append((Evidence(kind=ConflictKind.CUSTOMER, score=match.score, reason=match.reason, ref=row.public_id,
+                                     label=row.name, incumbent_partner_id=incumbent), acct))
             for opp in acct.opps:
                 if opp.open_at(t):
-                    out.append(Evidence(kind=ConflictKind.DIRECT_OPPORTUNITY, score=match.score,
-                                        reason=f"{match.reason}; the direct team has an open opportunity", ref=opp.row.public_id,
-                                        label=f"{opp.row.name} ({row.name})", obj=opp))
+                    out.append((Evidence(kind=ConflictKind.DIRECT_OPPORTUNITY, score=match.score,
+                                         reason=f"{match.reason}; the direct team has an open opportunity", ref=opp.row.public_id,
+                                         label=f"{opp.row.name} ({row.name})"), opp))
         # conflict_check breaks ties by public id; these are random, so ties go by simulation order (deterministic).
-        out.sort(key=lambda e: (-e.score, e.kind, e.obj.row.external_id if isinstance(e.obj, Opp) else e.obj.key))
+        out.sort(key=lambda item: (-item[0].score, item[0].kind, item[1].row.external_id if isinstance(item[1], Opp) else item[1].key))
         return out
 
     def _products(self, deal_type: str, amount: float) -> list[str]:
@@ -483,7 +487,7 @@ class DealSimulation:
         code, rng = outcome.code, self.rng
         fallback = "We could not confirm this opportunity; add the customer's details and register again."
         if code in ("already_registered", "tie"):
-            rival = next((e.obj for e in outcome.decisive if e.kind == ConflictKind.REGISTRATION), None)
+            rival = reg.rival
             if rival is not None and rival.approved_at is not None and (rival.holds_until is None or rival.holds_until > at):
                 return False, CAM_DECLINES[code]  # the first registration stands
             return (True, "Approved by your channel manager.") if rng.random() < 0.85 else (False, fallback)
@@ -596,20 +600,20 @@ class DealSimulation:
         self.progress("customer accounts", progress_units // 3)
         for reg in self.regs:
             if reg.account is not None:
-                reg.deal.account = reg.account.row
+                reg.deal.account_id = reg.account.row.pk
         deals = [r.deal for r in self.regs]
         DealRegistration.objects.bulk_create(deals, batch_size=BATCH)
         out.registrations = len(deals)
         conflicts, people, notes, asks, keys, wins = [], [], [], [], [], []
         for reg in self.regs:
             deal = reg.deal
-            for e in reg.evidence:
+            for e, sim in reg.evidence:
                 conflicts.append(DealConflict(
                     deal_id=deal.pk, kind=e.kind, score=Decimal(str(round(e.score, 3))), reason=e.reason[:500],
                     decisive=id(e) in reg.decisive,
-                    other_deal_id=e.obj.deal.pk if e.kind in (ConflictKind.REGISTRATION, ConflictKind.OWN_REGISTRATION) else None,
-                    account_id=e.obj.row.pk if e.kind in (ConflictKind.CUSTOMER, ConflictKind.NAMED_ACCOUNT) else None,
-                    opportunity_id=e.obj.row.pk if e.kind == ConflictKind.DIRECT_OPPORTUNITY else None))
+                    other_deal_id=sim.deal.pk if isinstance(sim, _Reg) else None,
+                    account_id=sim.row.pk if isinstance(sim, Account) else None,
+                    opportunity_id=sim.row.pk if isinstance(sim, Opp) else None))
             sourcing = getattr(reg, "sourcing_split", Decimal(100))
             people.append(DealParticipant(deal_id=deal.pk, partner_id=deal.partner_id, role=ParticipantRole.SOURCING,
                                           split_pct=sourcing, added_at=deal.submitted_at))

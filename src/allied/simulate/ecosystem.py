@@ -112,7 +112,8 @@ def _vendor_users(password_hash: str, n_partners: int) -> tuple[User, list[User]
 
 @transaction.atomic
 def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int], None] | None = None) -> SeedResult:
-    """Create ``partners`` partners with users, history, applications and onboarding. Idempotent per empty DB."""
+    """Create ``partners`` partners with users, history, applications, onboarding, customer accounts and deal
+    registrations. Idempotent per empty DB. ``progress(stage, n)`` reports ``3 * partners`` units in all."""
     progress = progress or (lambda stage, n: None)
     now = timezone.now()
     g = _Gen(seed, now)

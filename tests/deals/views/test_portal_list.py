@@ -37,9 +37,17 @@ def test_status_filter_and_pipeline_summary(client, world, deal_a):
     assert [d.public_id for d in r.context["page"]] == [declined.public_id]
     assert "You already have an open registration" in r.content.decode()
     summary = r.context["summary"]
-    assert summary["open_amount"] == 50000 and summary["expiring_soon"] == 0
+    assert summary["open_amounts"] == [("USD", 50000)] and summary["expiring_soon"] == 0
     assert ("Approved", 2) in r.context["chart"] and ("Declined", 1) in r.context["chart"]
-    assert b"<svg" in r.content and b'data-testid="open-amount">50,000<' in r.content
+    assert b"<svg" in r.content and b'data-testid="open-amount"><div class="kpi">50,000 <small>USD</small>' in r.content
+
+
+def test_amounts_in_different_currencies_are_never_added(client, world, deal_a):
+    register(world.a_sales, customer_name="Tailspin Toys", website="tailspin.example", contact_email="", amount="2000",
+             currency="EUR")
+    client.force_login(world.a_admin)
+    summary = client.get(URL).context["summary"]
+    assert summary["open_amounts"] == [("USD", 48000), ("EUR", 2000)]
 
 
 def test_protection_ending_within_14_days_is_highlighted(client, world, deal_a):

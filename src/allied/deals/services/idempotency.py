@@ -61,3 +61,8 @@ def deal_register_once(*, actor, key: str, body: dict, data: dict, partner=None,
             raise
         return deal, False
     return deal, True
+
+
+def idempotency_keys_purge(*, now=None) -> int:
+    """Forget keys older than their lifetime (hourly housekeeping)."""
+    return IdempotencyKey.objects.filter(created_at__lt=(now or timezone.now()) - KEY_LIFETIME).delete()[0]

@@ -25,13 +25,14 @@ class Command(BaseCommand):
             raise CommandError("The database already has partners; pass --append to add more, or use a new DATABASE_URL.")
         started = time.perf_counter()
         with progress_bar() as bar:
-            task = bar.add_task("Seeding ecosystem", total=partners)
+            task = bar.add_task("Seeding ecosystem", total=partners * 3)  # seed_ecosystem reports 3 units per partner
             result = seed_ecosystem(partners=partners, seed=seed, progress=lambda stage, n: bar.update(task, advance=n, description=f"Seeding {stage}"))
-            bar.update(task, completed=partners, description="Seeded")
+            bar.update(task, completed=partners * 3, description="Seeded")
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {result.partners} partners, {result.users} partner users, {result.achievements} history records, "
-            f"{result.tasks} onboarding tasks, {result.applications} applications in {elapsed:.1f}s."
+            f"{result.tasks} onboarding tasks, {result.applications} applications, {result.accounts} customer accounts, "
+            f"{result.deals} deal registrations in {elapsed:.1f}s."
         )
         self.stdout.write("Demo logins:")
         for email, password, who in result.logins:
