@@ -129,15 +129,25 @@ def account_keys_refresh(accounts: list[CustomerAccount]) -> int:
         rows += [(account.pk, k) for k in sorted({k[:80] for k in blocking_keys(prepare(record)) if k})]
     for chunk in _chunks([a.pk for a in accounts]):
         AccountKey.objects.filter(account_id__in=chunk).delete()
-    # Plain parameterised INSERTs: an import writes a million keys, and building a model instance for each
-    # costs more than the insert itself.
-    qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(AccountKey._meta.db_table)} ({qn(AccountKey._meta.get_field('account').column)}, "
-           f"{qn(AccountKey._meta.get_field('key').column)}) VALUES (%s, %s)")
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows, 10 * BATCH):
-            cursor.executemany(sql, chunk)
+    # An import writes a million keys: a model instance for each would cost more than the insert itself.
+    _rows_insert(AccountKey, [AccountKey._meta.get_field("account").column, "key"], rows)
     return len(rows)
+
+
+def _rows_insert(model, columns: list[str], rows: list) -> None:
+    """Many rows into one table: COPY on PostgreSQL, one prepared INSERT run over all rows elsewhere. Both are
+    several times cheaper than bulk_create, whose per-batch SQL compilation dominates a 200,000-row import."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table, cols = qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
 
 
 # --- accounts ---------------------------------------------------------------------------------
@@ -290,6 +300,34 @@ def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
         yield items[i:i + size]
 
 
+def _insert(model, objs: list) -> None:
+    """Insert new rows (``_rows_insert``), then read their keys back by external id. Values go through the fields
+    exactly as bulk_create sends them: pre_save fills public ids and timestamps."""
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    _rows_insert(model, [f.column for f in fields],
+                 [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objs])
+    pks = dict(model.objects.filter(external_id__in=[o.external_id for o in objs]).values_list("external_id", "pk"))
+    for obj in objs:
+        obj.pk = pks[obj.external_id]
+        obj._state.adding = False
+
+
+def _update(model, objs: list, names: list[str]) -> None:
+    """UPDATE the named fields of ``objs``: one prepared statement run over every row (bulk_update builds a CASE
+    per field per batch, which is slow to compile and to plan)."""
+    if not objs:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    qn = connection.ops.quote_name
+    sql = (f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in fields)} "
+           f"WHERE {qn(model._meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
+                                 for obj in objs])
+
+
 def _upsert(model, rows: list[tuple[str, dict]], *, defaults: dict, also: tuple[str, ...] = (), what: str,
             written=None) -> tuple[int, int]:
     """Create the rows whose external id is new and update the ones that changed, a slice at a time so memory stays
@@ -315,9 +353,8 @@ def _upsert(model, rows: list[tuple[str, dict]], *, defaults: dict, also: tuple[
                     if diff:
                         changed.append((model(**{**current, **diff}, updated_at=now), diff))
                         fields.update(diff)
-                model.objects.bulk_create(new, batch_size=BATCH)
-                if changed:
-                    model.objects.bulk_update([obj for obj, _ in changed], sorted(fields), batch_size=BATCH // 2)
+                _insert(model, new)
+                _update(model, [obj for obj, _ in changed], sorted(fields))
                 if written:
                     written(new, changed)
                 created, updated = created + len(new), updated + len(changed)

@@ -171,3 +171,13 @@ def test_thousands_of_rows_in_a_few_queries(world, django_assert_max_num_queries
         result = accounts_import(actor=world.admin, file=csv_upload("big.csv", csv))
     assert result.created == 3000
     assert AccountKey.objects.values("account").distinct().count() == 3000
+
+
+def test_an_update_links_the_owner_and_keeps_fields_the_file_lacks(world):
+    account = account_make("Globex", website="https://globex.example", external_id="0015g00000A1bCeAAJ",
+                           incumbent_partner=world.partner_a)
+    result = accounts_import(actor=world.admin, file=csv_upload("salesforce_accounts.csv"))
+    assert (result.created, result.updated) == (3, 1)
+    account.refresh_from_db()
+    assert (account.owner, account.owner_name, account.name, account.country) == (world.cam, "Cam", "Globex GmbH", "DE")
+    assert account.incumbent_partner == world.partner_a and account.source == "console"

@@ -41,3 +41,22 @@ def test_missing_columns_are_named(world):
     with pytest.raises(ImportRejected) as exc:
         deals_import(actor=world.a_sales, file=_csv("x,y", header="Website,Notes"))
     assert any("customer_name" in p for p in exc.value.problems)
+
+
+def test_us_dates_from_a_salesforce_export_are_read_month_first(world):
+    close = timezone.localdate() + timedelta(days=45)
+    us = f"{close.month}/{close.day}/{close.year}"
+    later = timezone.localdate() + timedelta(days=400)
+    deals = deals_import(actor=world.a_sales, file=_csv(
+        f"Contoso Ltd,contoso.example,GB,Ann,Lee,ann@contoso.example,100,GBP,{us},New Business",
+        f"Fabrikam,fabrikam.example,DE,Jon,Berg,jon@fabrikam.example,100,EUR,12/{max(later.day, 13)}/{later.year},New Business",
+    ))
+    assert deals[0].expected_close_date == close
+
+
+def test_ambiguous_slash_dates_are_refused_not_guessed(world):
+    close = timezone.localdate() + timedelta(days=400)
+    with pytest.raises(ImportRejected) as exc:
+        deals_import(actor=world.a_sales, file=_csv(
+            f"Contoso Ltd,contoso.example,GB,Ann,Lee,ann@contoso.example,100,GBP,3/4/{close.year},New Business"))
+    assert "row 2, column 'Close Date'" in exc.value.problems[0] and "ambiguous" in exc.value.problems[0]

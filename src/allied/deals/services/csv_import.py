@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from allied.core.errors import DomainError
+from allied.customers.imports import parse_date, slash_order
 
 from ..models import DealSource
 from .registration import deal_register, registering_partner
@@ -87,6 +88,11 @@ def deals_import(*, actor, file, partner=None) -> list:
     if len(rows) > MAX_ROWS:
         raise ImportRejected([f"the file has {len(rows)} rows; import at most {MAX_ROWS} at a time"])
     today, problems, cleaned = timezone.localdate(), [], []
+    close_col = cols["expected_close_date"]
+    orders = {slash_order(row[close_col]) for row in rows if close_col < len(row)} - {None}
+    if len(orders) > 1:
+        raise ImportRejected([f"column {header[close_col]!r} mixes month-first and day-first dates; use one order or YYYY-MM-DD"])
+    order = orders.pop() if orders else None
     for line, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -98,6 +104,13 @@ def deals_import(*, actor, file, partner=None) -> list:
             data["deal_type"] = DEAL_TYPES.get(value, value) if value else "new_logo"
         if not data.get("currency"):
             data.pop("currency", None)
+        try:  # CRM exports write dates their own way (3/31/2027 from a US Salesforce); the file decides the order
+            close = parse_date(data.get("expected_close_date", ""), order)
+        except ValueError as exc:
+            problems.append(f"row {line}, column {header[close_col]!r}: {exc}")
+            continue
+        if close is not None:
+            data["expected_close_date"] = close.isoformat()
         try:
             clean_registration(data, today=today)
         except DomainError as exc:
