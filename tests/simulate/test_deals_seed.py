@@ -1,4 +1,4 @@
-"""simulate/deals.py: the demo's customer accounts and deal registrations, decided by the real engine and rules.
+"""simulate/deals: the demo's customer accounts and deal registrations, decided by the real engine and rules.
 
 One small seed (40 partners) is shared by the module and rolled back at its end
 (determinism is tested in test_deals_seed_determinism.py, on fresh databases).

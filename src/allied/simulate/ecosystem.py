@@ -330,14 +330,14 @@ def _demo_logins(rows: list[Partner], strengths: list[float], mix: Partner | Non
     logins = [(ADMIN_EMAIL, DEMO_PASSWORD, "vendor program admin"), ("cam1@vendor.example", DEMO_PASSWORD, "channel account manager"),
               ("pmm@vendor.example", DEMO_PASSWORD, "partner marketing manager"), ("finance@vendor.example", DEMO_PASSWORD, "finance")]
     ranked = sorted(zip(strengths, rows, strict=True), key=lambda x: -x[0])
-    picks = [("champion", ranked[0][1] if ranked else None)]
-    if mix is not None and (not ranked or mix != ranked[0][1]):
-        picks.append(("deal registrations in every state", mix))
+    picks = [("champion", ranked[0][1] if ranked else None), ("deal registrations in every state", mix)]
     picks.append(("onboarding partner", next((p for p in rows if p.status == PartnerStatus.ONBOARDING), None)))
     picks.append(("distributor", next((p for p in rows if p.partner_type.code == "distributor"), None)))
     picks.append(("inactive partner", next((p for s, p in reversed(ranked) if p.status == PartnerStatus.ACTIVE), None)))
+    shown = set()
     for who, p in picks:
-        if p is not None:
+        if p is not None and p.pk not in shown:
+            shown.add(p.pk)
             logins.append((f"admin@{p.domain}", DEMO_PASSWORD, f"partner admin, {who} ({p.name})"))
     return logins
 
