@@ -10,6 +10,7 @@ from tests.conftest import PASSWORD
 from tests.customers.factories import FIXTURES
 
 from .conftest import login, main_nav, messages, shot
+from .test_accessibility import _check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +25,7 @@ def test_admin_imports_hubspot_companies_and_a_bad_file_is_refused_whole(page, w
     page.get_by_role("link", name="Import CSV").click()
     expect(page.get_by_role("heading", name="Import accounts or opportunities")).to_be_visible()
     shot(page, "accounts-import")
+    _check_page(page, "account import")
     page.get_by_label("What the file holds").select_option("accounts")
     page.get_by_label("CSV file").set_input_files(str(FIXTURES / "hubspot_companies.csv"))
     page.get_by_role("button", name="Import").click()
@@ -37,6 +39,7 @@ def test_admin_imports_hubspot_companies_and_a_bad_file_is_refused_whole(page, w
     expect(rows.filter(has_text="Northwind Traders")).to_contain_text("Cam")  # the owner, a vendor user
     expect(rows.filter(has_text="Société Générale Démo SA")).to_contain_text("FR")
     shot(page, "accounts-list")
+    _check_page(page, "account list")
 
     # The list filters in place.
     page.get_by_label("Customer").select_option("yes")
@@ -62,6 +65,7 @@ def test_admin_imports_hubspot_companies_and_a_bad_file_is_refused_whole(page, w
     expect(messages(page)).to_contain_text("Opportunity Fabrikam platform added.")
     expect(page.locator("section").filter(has=page.get_by_role("heading", name="Direct opportunities"))).to_contain_text("USD 48,000.00")
     shot(page, "account-detail")
+    _check_page(page, "account page")
 
     # A bad file: every problem by row and column, and nothing imported.
     page.get_by_role("link", name="← Accounts").click()
@@ -81,6 +85,7 @@ def test_admin_imports_hubspot_companies_and_a_bad_file_is_refused_whole(page, w
     expect(items.nth(2)).to_have_text(re.compile(r'^row 3, column "Company name": '))
     expect(items.nth(3)).to_have_text(re.compile(r'^row 4, column "Record ID": "9876543210" appears again \(first on row 2\)'))
     shot(page, "accounts-import-rejected")
+    _check_page(page, "account import with problems")
     assert CustomerAccount.objects.get(external_id="9876543210").name == "Contoso Ltd"
     assert CustomerAccount.objects.count() == 4
 
@@ -91,6 +96,7 @@ def test_admin_imports_hubspot_companies_and_a_bad_file_is_refused_whole(page, w
     page.get_by_role("button", name="Add account").click()
     expect(page.locator(".errorlist")).to_contain_text("is not a country")
     shot(page, "account-new-error")
+    _check_page(page, "new account")
     page.get_by_label("Country").fill("DEU")
     page.get_by_role("button", name="Add account").click()
     expect(page.get_by_role("heading", name="Tailspin Toys", level=1)).to_be_visible()
