@@ -265,8 +265,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=None, help="unused; accepted for `allied bench`")
-    parser.add_argument("--queries", type=int, default=2000)
-    parser.add_argument("--labeled", type=int, default=5000)
+    parser.add_argument("--queries", type=int, default=None, help="timed checks (default 2,000, fewer for small sizes)")
+    parser.add_argument("--labeled", type=int, default=None, help="labeled pairs (default 5,000, fewer for small sizes)")
     parser.add_argument("--scan-queries", type=int, default=100)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--database-url", default=None, help=argparse.SUPPRESS)
@@ -274,6 +274,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "conflicts.json"))
     args = parser.parse_args()
 
+    args.labeled = args.labeled or min(5000, max(500, args.size // 2))
+    args.queries = args.queries or min(2000, max(200, args.size // 5))
     if args.database_url is not None:  # child process: one database
         print(json.dumps(run_one(args)))
         return

@@ -91,6 +91,25 @@ def test_bench_writes_its_figures(env, tmp_path):
     assert figures["queries_page_10"] == figures["queries_page_100"]
 
 
+def test_bench_conflicts_writes_its_figures(env, tmp_path):
+    out = tmp_path / "conflicts.json"
+    run(env, "bench", "conflicts", "--size", "2000", "--out", str(out), timeout=900)
+    figures = json.loads(out.read_text())
+    for key in ("p50_ms", "p99_ms", "precision", "recall", "exact_baseline_recall", "rapidfuzz_scan_p99_ms"):
+        assert key in figures
+    assert figures["recall"] > figures["exact_baseline_recall"]
+
+
+def test_import_accounts_from_a_crm_export(env):
+    run(env, "seed", "--partners", "3")
+    fixture = Path(__file__).parents[1] / "customers" / "fixtures" / "hubspot_companies.csv"
+    out = run(env, "import", "accounts", str(fixture), "--as", "admin@vendor.example").stdout
+    assert "hubspot format" in out and "created" in out
+    proc = subprocess.run([ALLIED, "import", "accounts", str(fixture.with_name("bad_country.csv")), "--as", "admin@vendor.example"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "row" in proc.stderr and "Nothing was imported" in proc.stderr
+
+
 def test_unknown_bench_lists_the_available_ones(env):
     proc = subprocess.run([ALLIED, "bench", "nope"], env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0 and "console" in proc.stderr
