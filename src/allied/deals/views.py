@@ -114,6 +114,25 @@ def _action_error(request, form, exc: DomainError) -> None:
         messages.error(request, exc.message)
 
 
+
+def _handle_action(request, deal, action: str, form, run, detail: str):
+    """Run one action form of a deal page: a response (redirect or htmx partial), or None to show the page with errors."""
+    if form.is_valid():
+        try:
+            done = run(request.user, deal, action, form.cleaned_data)
+        except FORBIDDEN:
+            raise
+        except DomainError as exc:
+            _action_error(request, form, exc)
+        else:
+            if request.htmx and action == "note":
+                return _notes_partial(request, deal, NoteForm(prefix="note"))
+            messages.success(request, done)
+            return redirect(detail, public_id=deal.public_id)
+    if request.htmx and action == "note":
+        return _notes_partial(request, deal, form)
+    return None
+
 def _notes_partial(request, deal, form):
     return render(request, "deals/partials/notes.html", {
         "deal": deal, "notes": selectors.note_list(actor=request.user, deal=deal), "note_form": form,
@@ -251,22 +270,8 @@ def portal_detail(request, public_id):
     initial = {"update": {"stage": deal.stage, "amount": deal.amount, "expected_close_date": deal.expected_close_date},
                "extension": {"days": rules.extension_days}}
     forms_ = {name: _bound(request, action, name, cls, initial=initial.get(name)) for name, cls in PORTAL_FORMS.items()}
-    if action:
-        form = forms_[action]
-        if form.is_valid():
-            try:
-                done = _portal_action(user, deal, action, form.cleaned_data)
-            except FORBIDDEN:
-                raise
-            except DomainError as exc:
-                _action_error(request, form, exc)
-            else:
-                if request.htmx and action == "note":
-                    return _notes_partial(request, deal, NoteForm(prefix="note"))
-                messages.success(request, done)
-                return redirect("deals:portal_detail", public_id=deal.public_id)
-        if request.htmx and action == "note":
-            return _notes_partial(request, deal, form)
+    if action and (response := _handle_action(request, deal, action, forms_[action], _portal_action, "deals:portal_detail")):
+        return response
     extensions = selectors.extension_list(actor=user, deal=deal)
     can_work = services.can_work(user, deal)
     pending_extension = any(e.status == ExtensionStatus.PENDING for e in extensions)
@@ -468,21 +473,8 @@ def console_detail(request, public_id):
             messages.success(request, "Partners on the deal saved.")
             return redirect("deals:console_detail", public_id=deal.public_id)
     elif action in CONSOLE_FORMS:
-        form = forms_[action]
-        if form.is_valid():
-            try:
-                done = _console_action(user, deal, action, form.cleaned_data)
-            except FORBIDDEN:
-                raise
-            except DomainError as exc:
-                _action_error(request, form, exc)
-            else:
-                if request.htmx and action == "note":
-                    return _notes_partial(request, deal, NoteForm(prefix="note"))
-                messages.success(request, done)
-                return redirect("deals:console_detail", public_id=deal.public_id)
-        if request.htmx and action == "note":
-            return _notes_partial(request, deal, form)
+        if response := _handle_action(request, deal, action, forms_[action], _console_action, "deals:console_detail"):
+            return response
     elif action:
         return redirect("deals:console_detail", public_id=deal.public_id)
 
