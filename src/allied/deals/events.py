@@ -98,3 +98,32 @@ def participant_added(deal: DealRegistration, partner) -> None:
         email_enqueue(to=email, subject=f"You were added to a deal: {deal.customer_name}",
                       body=f"Your organisation is now on the deal for {deal.customer_name}; its deal room is open to you.\n\n"
                            f"{_portal_link(deal)}\n")
+
+
+def deal_closed(deal: DealRegistration, actor) -> None:
+    """The other side learns of a close: the CAM when the partner closes, the partner when the vendor does."""
+    outcome = f"won ({deal.won_amount} {deal.currency})" if deal.status == DealStatus.WON else f"lost: {deal.lost_reason}"
+    if getattr(actor, "partner_id", None) == deal.partner_id:
+        for email in _cam(deal):
+            email_enqueue(to=email, subject=f"Deal {deal.get_status_display().lower()}: {deal.customer_name}",
+                          body=f"{deal.partner.name} closed {deal.customer_name} {outcome}.\n\n{_console_link(deal)}\n")
+    else:
+        _tell_partner(deal, f"Deal {deal.get_status_display().lower()}: {deal.customer_name}",
+                      f"The vendor recorded {deal.customer_name} as {outcome}.")
+
+
+def note_added(note) -> None:
+    """A note in the deal room reaches the other parties: the CAM when a partner writes, the partners' sellers otherwise."""
+    deal, author = note.deal, note.author
+    if author is not None and author.partner_id is not None:
+        recipients = set(_cam(deal))
+        for participant in deal.participants.select_related("partner"):
+            if participant.partner_id != author.partner_id:
+                recipients.update(_partner_recipients(deal, participant.partner))
+    else:
+        recipients = {e for p in deal.participants.select_related("partner") for e in _partner_recipients(deal, p.partner)}
+    recipients.discard(getattr(author, "email", None))
+    who = getattr(author, "full_name", "") or getattr(author, "email", "someone")
+    for email in sorted(recipients):
+        email_enqueue(to=email, subject=f"New note on {deal.customer_name}",
+                      body=f"{who} wrote in the deal room:\n\n{note.body[:2000]}\n\n{_portal_link(deal)}\n")

@@ -72,3 +72,26 @@ def test_bad_files_are_refused(world, name, content, ctype):
     with pytest.raises(DomainError) as exc:
         file_add(actor=world.a_sales, deal=deal, upload=SimpleUploadedFile(name, content, content_type=ctype))
     assert exc.value.field == "file"
+
+
+def test_a_note_reaches_the_other_parties_not_its_author(world):
+    from tests.factories import outbox_to
+
+    deal = deal_register(actor=world.a_sales, data=deal_data())
+    _, rows = _team(world)
+    participants_set(actor=world.cam, deal=deal, participants=rows)
+    note_add(actor=world.b_sales, deal=deal, body="Kick-off on Monday")
+    assert any("New note" in m.subject for m in outbox_to(world.cam.email))
+    assert any("Kick-off on Monday" in m.body for m in outbox_to(world.a_sales.email))
+    assert not [m for m in outbox_to(world.b_sales.email) if "New note" in m.subject]
+    note_add(actor=world.cam, deal=deal, body="Pricing approved")
+    assert any("Pricing approved" in m.body for m in outbox_to(world.b_admin.email))
+
+
+def test_close_by_the_partner_tells_the_cam(world):
+    from allied.deals.services import deal_close
+    from tests.factories import outbox_to
+
+    deal = deal_register(actor=world.a_sales, data=deal_data())
+    deal_close(actor=world.a_sales, deal=deal, won=True)
+    assert any("Deal closed won" in m.subject for m in outbox_to(world.cam.email))

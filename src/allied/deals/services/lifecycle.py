@@ -103,6 +103,7 @@ def deal_close(*, actor, deal: DealRegistration, won: bool, amount=None, lost_re
     keys_drop(deal)
     audit_record(actor=actor, action="deal.won" if won else "deal.lost", obj=deal, partner_id=deal.partner_id, before=before,
                  after=snapshot(deal, ["status", "won_amount", "lost_reason", "closed_at"]))
+    events.deal_closed(deal, actor)
     return deal
 
 

@@ -98,6 +98,7 @@ def note_add(*, actor, deal: DealRegistration, body: str) -> DealNote:
         raise DomainError("A note is at most 10,000 characters.", field="body")
     note = DealNote.objects.create(deal=deal, author=actor, body=body)
     audit_record(actor=actor, action="deal.note_added", obj=deal, partner_id=deal.partner_id, after={"note": note.public_id})
+    events.note_added(note)
     return note
 
 
