@@ -58,6 +58,8 @@ def _mount() -> None:
     from allied.customers.api import accounts_router, opportunities_router
     from allied.deals.api import router as deals_router
     from allied.deals.api import rules_router
+    from allied.leads.api import router as leads_router
+    from allied.leads.api import settings_router as lead_routing_router
     from allied.onboarding.api import router as onboarding_router
     from allied.partners.api import router as partners_router
     from allied.recruitment.api import router as applications_router
@@ -72,6 +74,8 @@ def _mount() -> None:
     api.add_router("/direct-opportunities", opportunities_router)
     api.add_router("/deals", deals_router)
     api.add_router("/deal-rules", rules_router)
+    api.add_router("/leads", leads_router)
+    api.add_router("/lead-routing", lead_routing_router)
 
 
 _mount()

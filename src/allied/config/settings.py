@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allied.onboarding",
     "allied.customers",
     "allied.deals",
+    "allied.leads",
     "allied.web",
     "allied.cli",
 ]

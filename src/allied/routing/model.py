@@ -165,7 +165,7 @@ class RoutingRules:
     fairness_window_hours: float = 72.0
     now: datetime | None = None
     top_k: int = 20
-    epsilon: float = 0.01
+    epsilon: float = 0.25
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(FACTORS)

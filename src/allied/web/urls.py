@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("allied.program.urls")),
     path("", include("allied.customers.urls")),
     path("", include("allied.deals.urls")),
+    path("", include("allied.leads.urls")),
     path("", include(web_patterns)),
     # Uploaded logos. Behind a reverse proxy, serve MEDIA_ROOT there instead (docs/operations.md).
     re_path(r"^media/(?P<path>logos/[\w.-]+)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from allied.core.models import ScheduledRun
 from allied.core.tasks import outbox_deliver_task
 from allied.deals.tasks import deals_housekeeping_task
+from allied.leads.tasks import leads_housekeeping_task, leads_retry_task
 from allied.onboarding.tasks import onboarding_overdue_alert_task
 from allied.tiering.tasks import tier_evaluate_task
 
@@ -18,6 +19,8 @@ SCHEDULE = [
     ("onboarding_overdue_alert", timedelta(hours=1), onboarding_overdue_alert_task),
     ("tier_evaluate", timedelta(hours=24), tier_evaluate_task),
     ("deals_housekeeping", timedelta(hours=1), deals_housekeeping_task),
+    ("leads_housekeeping", timedelta(minutes=5), leads_housekeeping_task),
+    ("leads_retry", timedelta(hours=1), leads_retry_task),
 ]
 
 

@@ -1,0 +1,4 @@
+from ninja import Router
+
+router = Router(tags=["leads"])
+settings_router = Router(tags=["leads"])
