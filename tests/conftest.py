@@ -23,10 +23,8 @@ def make_partner(name: str, type_code: str = "reseller", parent: Partner | None 
         domain=f"{name.lower().replace(' ', '')}.example", status=PartnerStatus.ACTIVE,
     )
     defaults.update(kw)
-    return Partner.objects.create(
-        name=name, partner_type=PartnerType.objects.get(code=type_code), parent=parent, cam=cam,
-        tier=Tier.objects.order_by("rank").first(), **defaults,
-    )
+    defaults.setdefault("tier", Tier.objects.order_by("rank").first())
+    return Partner.objects.create(name=name, partner_type=PartnerType.objects.get(code=type_code), parent=parent, cam=cam, **defaults)
 
 
 class World:

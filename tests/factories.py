@@ -101,3 +101,11 @@ def deal_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def lead_data(**overrides) -> dict:
+    """A valid lead (a US company asking about the product); override any field."""
+    data = {"company_name": "Globex Corporation", "website": "globex.example", "country": "US", "contact_name": "Hank Scorpio",
+            "contact_email": "hank@globex.example", "message": "We need 200 seats", "consent": True}
+    data.update(overrides)
+    return data

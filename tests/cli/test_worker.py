@@ -13,7 +13,8 @@ ALL = [name for name, _, _ in SCHEDULE]
 
 def test_first_call_enqueues_every_job_then_none(db):
     now = timezone.now()
-    assert schedule_due_jobs(now) == ALL == ["outbox_deliver", "onboarding_overdue_alert", "tier_evaluate", "deals_housekeeping"]
+    assert schedule_due_jobs(now) == ALL == ["outbox_deliver", "onboarding_overdue_alert", "tier_evaluate", "deals_housekeeping",
+                                             "leads_housekeeping", "leads_retry"]
     assert schedule_due_jobs(now) == []
     assert schedule_due_jobs(now + timedelta(seconds=30)) == []
     assert {r.name: r.last_run_at for r in ScheduledRun.objects.all()} == {name: now for name in ALL}
@@ -23,7 +24,9 @@ def test_each_job_comes_due_after_its_interval(db):
     now = timezone.now()
     schedule_due_jobs(now)
     assert schedule_due_jobs(now + timedelta(minutes=1)) == ["outbox_deliver"]
-    assert schedule_due_jobs(now + timedelta(hours=1)) == ["outbox_deliver", "onboarding_overdue_alert", "deals_housekeeping"]
+    assert schedule_due_jobs(now + timedelta(minutes=5)) == ["outbox_deliver", "leads_housekeeping"]
+    assert schedule_due_jobs(now + timedelta(hours=1)) == ["outbox_deliver", "onboarding_overdue_alert", "deals_housekeeping",
+                                                           "leads_housekeeping", "leads_retry"]
     assert schedule_due_jobs(now + timedelta(days=1)) == ALL
 
 

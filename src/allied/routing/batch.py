@@ -185,41 +185,38 @@ def solve_batch(
 
     # Scores for each assignment and its runners-up (the next best edges in the lead's list).
     n, K = E.shape
-    want = np.zeros((n, K), dtype=bool)
-    assigned = choice >= 0
-    want[np.flatnonzero(assigned), choice[assigned]] = True
-    if runners_up > 0:
-        taken = np.cumsum((E >= 0) & ~want, axis=1)
-        want |= (E >= 0) & (taken <= runners_up) & ~want
-    rows, cols = np.nonzero(want)
-    scores = scores_for(table, arrays, rows, E[rows, cols])
-    per_row: dict[int, list] = {}
-    for r, k, s in zip(rows.tolist(), cols.tolist(), scores, strict=True):
-        per_row.setdefault(r, []).append((k, s))
+    rows_won = np.flatnonzero(choice >= 0)
+    won = scores_for(table, arrays, rows_won, E[rows_won, choice[rows_won]])
+    won_at = np.full(n, -1, dtype=np.int64)
+    won_at[rows_won] = np.arange(rows_won.size)
+    others = (E >= 0)
+    others[rows_won, choice[rows_won]] = False
+    others &= np.cumsum(others, axis=1) <= max(0, runners_up)
+    r_rows, r_cols = np.nonzero(others)  # row-major: each lead's runners-up together, best first
+    runners = scores_for(table, arrays, r_rows, E[r_rows, r_cols])
+    bounds = np.searchsorted(r_rows, np.arange(n + 1)).tolist()
 
     out: list[Assignment | None] = [None] * len(leads)
     objective = 0.0
-    for r, pos in enumerate(order.tolist()):
+    for r, (pos, w, c, n_el) in enumerate(zip(order.tolist(), won_at.tolist(), choice.tolist(), eligible.tolist(), strict=True)):
         lead = leads[pos]
-        got = per_row.get(r, [])
-        c = int(choice[r])
-        chosen = next((s for k, s in got if k == c), None) if c >= 0 else None
-        others = tuple(s for k, s in got if k != c)[:runners_up]
-        n_el = int(eligible[r])
-        if chosen is not None:
+        ups = tuple(runners[bounds[r]:bounds[r + 1]])
+        if w >= 0:
+            chosen = won[w]
             objective += chosen.total
-            rank = c + 1
-            reason = (f"best of {n_el} eligible partner{'s' if n_el != 1 else ''}" if rank == 1
-                      else f"choice {rank} of {n_el} eligible partners; better-scoring ones are full with leads that need them more")
-        elif n_el == 0:
+            if c == 0:
+                reason = f"best of {n_el} eligible partner{'s' if n_el != 1 else ''}"
+            else:
+                reason = f"choice {c + 1} of {n_el} eligible partners; better-scoring ones are full with leads that need them more"
+            out[pos] = Assignment(lead.id, chosen.partner_id, chosen, ups, n_el, reason, "batch")
+            continue
+        if n_el == 0:
             reason = explain_unroutable(table, arrays, r)
         else:
             considered = min(n_el, K)
-            reason = (f"unassigned: all {considered} best eligible partners"
-                      + (f" (of {n_el})" if n_el > considered else "")
+            reason = (f"unassigned: all {considered} best eligible partners" + (f" (of {n_el})" if n_el > considered else "")
                       + " are full with leads that score higher with them")
-        out[pos] = Assignment(lead_id=lead.id, partner_id=chosen.partner_id if chosen else None, score=chosen,
-                              runners_up=others, eligible=n_el, reason=reason, mode="batch")
+        out[pos] = Assignment(lead.id, None, None, ups, n_el, reason, "batch")
     return BatchResult(assignments=out, edges=(E, A), lead_order=order, choice=choice, table=table,
                        objective=objective, dual_bound=result.dual, rounds=result.rounds)
 

@@ -39,23 +39,17 @@ def scores_for(table: PartnerTable, leads: LeadArrays, rows: np.ndarray, cols: n
         return []
     ev = table.evaluate(leads, rows, cols, parts=True)
     rules = table.rules
-    weights = [rules.weight(f) for f in FACTORS]
-    points = np.round(np.stack([w * ev.fits[f] for w, f in zip(weights, FACTORS, strict=True)], axis=1), 4).tolist()
+    points = np.round(np.stack([rules.weight(f) * ev.fits[f] for f in FACTORS], axis=1), 4).tolist()
     totals = np.round(ev.total, 4).tolist()
-    dist = np.round(ev.distance, 1)
-    dist = [None if d != d else d for d in dist.tolist()]  # NaN -> None
+    dist = [None if d != d else d for d in np.round(ev.distance, 1).tolist()]  # NaN -> None
     opens, caps = table.open[cols].tolist(), table.capacity[cols].tolist()
     acc, conv = np.round(table.acceptance[cols], 4).tolist(), np.round(table.conversion[cols], 4).tolist()
     cands, lead_list, ids = table.candidates, leads.leads, table.ids
-    out = []
-    for i, (r, c) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-        cand = cands[c]
-        out.append(Score(
-            partner_id=ids[c], total=totals[i], breakdown=dict(zip(FACTORS, points[i], strict=True)),
-            distance_km=dist[i], tier=cand.tier, open_leads=opens[i], capacity=caps[i], acceptance=acc[i],
-            conversion=conv[i], lead=lead_list[r], candidate=cand,
-        ))
-    return out
+    return [
+        Score(ids[c], t, dict(zip(FACTORS, p, strict=True)), d, cands[c].tier, o, k, a, v, lead_list[r], cands[c])
+        for r, c, t, p, d, o, k, a, v in zip(rows.tolist(), cols.tolist(), totals, points, dist, opens, caps, acc, conv,
+                                             strict=True)
+    ]
 
 
 def score(lead: Lead, candidate: PartnerProfile, rules: RoutingRules) -> Score:
