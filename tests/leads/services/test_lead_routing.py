@@ -12,8 +12,16 @@ from allied.deals.models import DealStatus
 from allied.leads import selectors
 from allied.leads.models import LeadOffer, LeadStatus, OfferOutcome, PartnerLeadSettings, RoutingSettings
 from allied.leads.services import (
-    LeadImportRejected, lead_accept, lead_convert, lead_create, lead_decline, lead_reassign, lead_status_set, leads_import,
-    leads_pull_back, leads_remind,
+    LeadImportRejected,
+    lead_accept,
+    lead_convert,
+    lead_create,
+    lead_decline,
+    lead_reassign,
+    lead_status_set,
+    leads_import,
+    leads_pull_back,
+    leads_remind,
 )
 from tests.conftest import make_partner, make_user
 from tests.factories import lead_data, outbox_to
