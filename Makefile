@@ -39,6 +39,7 @@ lint: install
 bench: install
 	$(BIN)/allied bench console
 	$(BIN)/allied bench conflicts
+	$(BIN)/allied bench routing
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

