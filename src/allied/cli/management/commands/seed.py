@@ -32,7 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeded {result.partners} partners, {result.users} partner users, {result.achievements} history records, "
             f"{result.tasks} onboarding tasks, {result.applications} applications, {result.accounts} customer accounts, "
-            f"{result.deals} deal registrations in {elapsed:.1f}s."
+            f"{result.deals} deal registrations, {result.leads} leads in {elapsed:.1f}s."
         )
         self.stdout.write("Demo logins:")
         for email, password, who in result.logins:
