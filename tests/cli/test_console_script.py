@@ -100,6 +100,15 @@ def test_bench_conflicts_writes_its_figures(env, tmp_path):
     assert figures["recall"] > figures["exact_baseline_recall"]
 
 
+def test_bench_routing_writes_its_figures(env, tmp_path):
+    out = tmp_path / "routing.json"
+    run(env, "bench", "routing", "--size", "3000", "--out", str(out), timeout=600)
+    figures = json.loads(out.read_text())
+    for key in ("batch_s", "objective_gap_pct", "online_p99_ms", "lottery_capacity_violations"):
+        assert key in figures
+    assert figures["objective_gap_pct"] <= 1
+
+
 def test_import_accounts_from_a_crm_export(env):
     run(env, "seed", "--partners", "3")
     fixture = Path(__file__).parents[1] / "customers" / "fixtures" / "hubspot_companies.csv"

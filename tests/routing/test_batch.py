@@ -153,3 +153,10 @@ def test_table_arrays_can_be_reused_for_leads():
     table = PartnerTable([partner("p")], rules)
     assert LeadArrays([lead()], table).x.shape == (1,)
     assert route_batch([lead()], table, rules)[0].partner_id == "p"
+
+
+def test_empty_inputs():
+    rules = RoutingRules()
+    assert route_batch([], [], rules) == []
+    [got] = route_batch([lead()], [], rules)
+    assert got.partner_id is None and got.reason == "no eligible partner: there are no partners"

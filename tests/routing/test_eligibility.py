@@ -3,8 +3,15 @@
 import numpy as np
 import pytest
 
-from allied.routing import LeadArrays, PartnerTable, RoutingRules, all_edges, eligibility, route_one
-from allied.routing.scoring import explain_unroutable
+from allied.routing import (
+    LeadArrays,
+    PartnerTable,
+    RoutingRules,
+    all_edges,
+    eligibility,
+    route_one,
+    unroutable_reason,
+)
 
 from .conftest import NOW, instance, lead, partner
 
@@ -86,8 +93,7 @@ def test_routing_never_offers_an_ineligible_partner():
     assert got.partner_id == "ok" and got.runners_up == () and got.eligible == 1
     nobody = route_one(lead(declined_by={"declined", "ok"}), partners, rules)
     assert nobody is None
-    table = PartnerTable(partners, rules)
-    why = explain_unroutable(table, LeadArrays([lead(declined_by={"declined", "ok"})], table), 0)
+    why = unroutable_reason(lead(declined_by={"declined", "ok"}), partners, rules)
     assert why.startswith("no eligible partner: ")
     for words in ("excluded by the program", "declined this lead", "partner type not allowed", "tier below the minimum",
                   "at capacity", "outside territory", "too far"):

@@ -20,6 +20,15 @@ and every assigned lead is within ``ε`` of its best net value (its bid was set 
 best, prices only rise, and the partner's price is at most that bid), while leads that dropped out
 have ``u_i = 0`` and partners with free seats have price 0. So the primal total is at least
 ``dual - ε·(assigned leads)``, and ``solve`` returns both, a certificate in every run.
+
+Equal bids (leads with identical rows) would tie: the smaller lead index bids a hair more (far
+below ε), and the one sort of a round uses a combined key, falling back to an exact three-key
+sort only when that key ties, so results do not depend on the CPU's sorting routine.
+
+Not done: ε-scaling. Restarting a finer phase from the previous prices leaves some seats empty
+but priced, which breaks "a free seat costs 0"; repairing that needs reverse-auction steps
+(Bertsekas & Castañon's forward/reverse auction for asymmetric problems). One phase at ε = 0.5
+points is already certified within ~0.02 % on 100,000 leads, so it was not worth the code.
 """
 
 from __future__ import annotations
@@ -64,6 +73,8 @@ def solve(E: np.ndarray, A: np.ndarray, capacity: np.ndarray, *, epsilon: float)
     n, _ = E.shape
     cap = np.maximum(np.asarray(capacity, dtype=np.int64), 0)
     P = len(cap)
+    if P == 0 or n == 0:
+        return AuctionResult(choice=np.full(n, -1, dtype=np.int64), price=np.zeros(P), rounds=0, primal=0.0, dual=0.0)
     offs = np.concatenate(([0], np.cumsum(cap)))
     S = int(offs[-1])
     seat_bid = np.zeros(S)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 #: The scoring factors, in the order they are computed and shown.
@@ -33,8 +34,10 @@ def _strings(values: Iterable[str] | None) -> frozenset[str]:
 @dataclass(slots=True)
 class Lead:
     """A lead to route. ``region`` is best an ISO 3166-2 code (``US-CA``) so regions never collide
-    across countries; ``declined_by`` holds the partners who already declined (or timed out on)
-    this lead: they are never offered it again."""
+    across countries; ``specialty`` is the need or industry partners are matched on (their
+    ``specialties``); ``declined_by`` holds the partners who already declined (or timed out on)
+    this lead: they are never offered it again. ``segment``, ``size`` and ``amount`` are carried
+    for the caller and not scored."""
 
     id: Hashable
     country: str
@@ -46,6 +49,7 @@ class Lead:
     specialty: str = ""
     segment: str = ""
     size: float | None = None
+    amount: Decimal | None = None
     declined_by: frozenset[Hashable] = frozenset()
 
     def __post_init__(self) -> None:

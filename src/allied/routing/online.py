@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .model import Assignment, Lead, PartnerProfile, RoutingRules
-from .scoring import scores_for
+from .scoring import explain_unroutable, scores_for
 from .table import LeadArrays, PartnerTable
 
 
@@ -61,3 +61,10 @@ def route_one(
         eligible=n_eligible, reason=f"best of {n_eligible} eligible partner{'s' if n_eligible != 1 else ''}",
         mode="online",
     )
+
+
+def unroutable_reason(lead: Lead, candidates: PartnerTable | Iterable[PartnerProfile], rules: RoutingRules) -> str:
+    """Why ``route_one`` found nobody for ``lead``: the partners counted by the first filter they fail,
+    e.g. ``no eligible partner: 12 outside territory, 3 too far, 2 at capacity``."""
+    table = as_table(candidates, rules)
+    return explain_unroutable(table, LeadArrays([lead], table), 0)

@@ -94,7 +94,7 @@ def failures(table: PartnerTable, leads: LeadArrays, row: int, cols: np.ndarray)
     spec = table.spec_has[leads.spec_row[r], cols] > 0
     out["specialty"] = (leads.has_spec[r] & ~spec) if rules.require_specialty else np.zeros(len(cols), bool)
     if rules.require_products != "none" and leads.nprod[row] > 0:
-        matched = (leads.prod[r] * table.prod[cols]).sum(axis=1) if leads.prod.shape[1] else np.zeros(len(cols))
+        matched = table.matched_products(leads, r, cols)
         out["products"] = matched == 0 if rules.require_products == "any" else matched < leads.nprod[row]
     else:
         out["products"] = np.zeros(len(cols), bool)

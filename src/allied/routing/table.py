@@ -1,6 +1,6 @@
 """Partners as columns of numpy arrays, built once; leads scored against them in a few vector ops.
 
-``PartnerTable.build(candidates, rules)`` sorts partners by id (so the order callers pass them in
+``PartnerTable(candidates, rules)`` sorts partners by id (so the order callers pass them in
 never matters), turns every attribute into an array, and precomputes what does not depend on the
 lead: the partner-only filters (type, tier, exclusion, free capacity), the partner-only points
 (tier, acceptance, conversion, fairness), the tie-break order, and for each country the partners
@@ -38,6 +38,18 @@ def tie_break_order(fairness: np.ndarray, assigned: np.ndarray, last_ts: np.ndar
     rank = np.empty(len(fairness), dtype=np.int64)
     rank[order] = np.arange(len(fairness))
     return rank
+
+
+def product_bits(product_sets: Sequence[Iterable[str]], index: dict[str, int]) -> np.ndarray:
+    """One bit per product of the vocabulary, 64 to a word (products outside it set no bit)."""
+    words = max(1, -(-len(index) // 64))
+    bits = np.zeros((len(product_sets), words), dtype=np.uint64)
+    for i, products in enumerate(product_sets):
+        for p in products:
+            v = index.get(p)
+            if v is not None:
+                bits[i, v >> 6] |= np.uint64(1) << np.uint64(v & 63)
+    return bits
 
 
 class PartnerTable:
@@ -121,10 +133,7 @@ class PartnerTable:
                 self.spec_has[self.spec_index[s], i] = 1.0
         prods = sorted({p for c in cands for p in c.products})
         self.prod_index = {p: v for v, p in enumerate(prods)}
-        self.prod = np.zeros((n, len(prods)), dtype=f64)
-        for i, c in enumerate(cands):
-            for p in c.products:
-                self.prod[i, self.prod_index[p]] = 1.0
+        self.prod_bits = product_bits([c.products for c in cands], self.prod_index)
 
     # -- state that changes as leads are assigned ------------------------------------------------
 
@@ -157,6 +166,14 @@ class PartnerTable:
 
     # -- the kernel ------------------------------------------------------------------------------
 
+    def matched_products(self, leads: LeadArrays, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """How many of each lead's products each partner is certified in (bitsets and popcounts)."""
+        words = self.prod_bits.shape[1]
+        matched = np.zeros(np.broadcast_shapes(np.shape(r), np.shape(c)), dtype=np.float64)
+        for w in range(words):
+            matched += np.bitwise_count(leads.prod_bits[r, w] & self.prod_bits[c, w])
+        return matched
+
     def columns(self, country: str) -> np.ndarray:
         """Partners that pass the partner-only filters and, with ``require_country``, serve ``country``."""
         cols = self.by_country.get(country, np.zeros(0, np.int64)) if self.rules.require_country else self.all_partners
@@ -185,13 +202,7 @@ class PartnerTable:
         spec = self.spec_has[leads.spec_row[r], c]
         has_spec = leads.has_spec[r]
         nprod = leads.nprod[r]
-        if leads.prod.shape[1]:
-            if np.ndim(r) == 2 and np.shape(r)[1] == 1 and np.ndim(c) == 2 and np.shape(c)[0] == 1:
-                matched = leads.prod[r[:, 0]] @ self.prod[c[0]].T  # counts of 0/1: exact in any order
-            else:
-                matched = (leads.prod[r] * self.prod[c]).sum(axis=-1)
-        else:
-            matched = np.zeros(eligible.shape)
+        matched = self.matched_products(leads, r, c)
         coverage = np.where(nprod > 0, matched / np.maximum(nprod, 1), 0.0)
         if rules.require_specialty:
             eligible &= ~has_spec | (spec > 0)
@@ -240,16 +251,8 @@ class LeadArrays:
         self.spec_row = np.fromiter((table.spec_index.get(ld.specialty, no_spec) for ld in leads), dtype=np.int64, count=n)
         self.has_spec = np.fromiter((bool(ld.specialty) for ld in leads), dtype=bool, count=n)
         self.nprod = np.fromiter((len(ld.products) for ld in leads), dtype=np.float64, count=n)
-        self.prod = np.zeros((n, len(table.prod_index)), dtype=np.float64)
-        pi = table.prod_index
-        rows, cols = [], []
-        for i, ld in enumerate(leads):
-            for p in ld.products:
-                v = pi.get(p)
-                if v is not None:
-                    rows.append(i)
-                    cols.append(v)
-        self.prod[rows, cols] = 1.0
+        self.prod_bits = product_bits([ld.products for ld in leads], table.prod_index)
+        self.declined = np.fromiter((bool(ld.declined_by) for ld in leads), dtype=bool, count=n)
         self._postcodes: dict[str, np.ndarray] = {}
 
     def postcode_ok(self, table: PartnerTable, r: np.ndarray, c: np.ndarray) -> np.ndarray:
