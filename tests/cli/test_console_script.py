@@ -76,6 +76,28 @@ def test_worker_batch_sends_the_outbox(env, tmp_path):
     assert total >= 1 and unsent == 0
 
 
+def test_worker_pulls_back_a_lead_not_accepted_in_time(env):
+    run(env, "seed", "--partners", "8", "--seed", "3")
+    lead_id = run(env, "shell", "-c", (
+        "from datetime import timedelta; from django.utils import timezone; "
+        "from allied.partners.models import Partner; from allied.leads.services import lead_create; "
+        "from allied.leads.models import LeadOffer; "
+        "p = Partner.objects.filter(status='active').order_by('pk').first(); "
+        "lead = lead_create(actor=None, data={'company_name': 'Late Answer Co', 'website': 'late-answer.example', 'country': p.country, "
+        "'contact_name': 'Pat Late', 'contact_email': 'pat@late-answer.example'}); "
+        "LeadOffer.objects.filter(lead=lead).update(sla_due_at=timezone.now() - timedelta(minutes=1)); "
+        "print(lead.public_id, lead.status)")).stdout.split()
+    assert lead_id[-1] == "offered"
+    run(env, "worker", "--batch")
+    out = run(env, "shell", "-c", (
+        f"from allied.leads.models import Lead; lead = Lead.objects.get(public_id='{lead_id[-2]}'); "
+        "o = list(lead.offers.order_by('offered_at').values_list('outcome', 'partner_id')); "
+        "print(o[0][0], lead.status, len(o), len({p for _, p in o}))")).stdout.split()
+    first, status, offers, partners = out[-4], out[-3], int(out[-2]), int(out[-1])
+    assert first == "timed_out" and offers == partners  # never offered twice to the same partner
+    assert status in ("offered", "unroutable")
+
+
 def test_token_create_prints_the_key_last(env):
     run(env, "seed", "--partners", "3")
     key = run(env, "token", "create", "--email", "admin@vendor.example").stdout.strip().splitlines()[-1]
