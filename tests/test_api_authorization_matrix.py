@@ -21,13 +21,15 @@ from django.test import Client
 from allied.config.api import api
 from allied.customers.models import CustomerAccount, DirectOpportunity
 from tests.api_helpers import API, ApiObjects, foreign_key, missing_id, own_key, visible_keys
-from tests.factories import application_data, deal_data
+from tests.factories import application_data, deal_data, lead_data
 
 ROLES = ["admin", "cam", "pmm", "finance", "a_admin", "a_sales", "a_marketing", "a1_admin", "b_admin", "b_sales", "b_marketing"]
 PREFIX = {"partner": "ptn", "user": "usr", "application": "app", "proposal": "tpr", "task": "obt", "account": "acct",
           "opportunity": "opp"}
 VENDOR_OBJECTS = {"application", "account", "opportunity"}  # the vendor's own rows: no partner owns them
 PREFIX.update({"deal": "deal", "extension": "ext", "file": "dfile"})
+PREFIX.update({"lead": "lead"})
+LEAD_MANAGERS = frozenset({"admin", "cam"})
 
 
 def _partner_of_item(item: dict) -> str | None:
@@ -45,6 +47,7 @@ class Op:
     item_partner: Callable[[dict], str | None] | None = None  # lists: the partner an item belongs to
     public: bool = False
     vendor_only: bool = False  # the vendor's own data: a partner user gets 404 for every call, whatever it names
+    readers: frozenset[str] | None = None  # GET only: the roles that may read (others get 403, not 404); None: everyone in scope
 
 
 COVERAGE: dict[str, Op] = {
@@ -117,6 +120,22 @@ COVERAGE: dict[str, Op] = {
     "POST /deals/{id}/extensions/{ext_id}/decline": Op("extension"),
     "GET /deal-rules": Op(),
     "PATCH /deal-rules": Op(body={"protection_days": 90}),
+    # leads: each partner holds one offered lead (see MatrixObjects); a partner user sees only leads its organisation holds
+    "POST /leads": Op(body=lead_data(company_name="Matrix Lead Co", website="matrix-lead.example", contact_email="m@matrix-lead.example")),
+    "GET /leads": Op("partner", "query:partner", item_partner=_partner_of_item),
+    "POST /leads/import": Op(),  # multipart only: the matrix's JSON body is answered 400 (no file) or 403
+    "GET /leads/stats": Op(vendor_only=True),
+    "GET /leads/{id}": Op("lead"),
+    "GET /leads/{id}/routing": Op("lead", vendor_only=True),
+    "POST /leads/{id}/accept": Op("lead"),
+    "POST /leads/{id}/decline": Op("lead", body={"reason": "Matrix"}),
+    "POST /leads/{id}/status": Op("lead", body={"status": "working"}),
+    "POST /leads/{id}/convert": Op("lead", body={"amount": "1000", "expected_close_date": "2031-01-31"}),
+    "POST /leads/{id}/reassign": Op("lead", body={"partner": "ptn_0000000000000000", "reason": "Matrix"}),
+    "GET /lead-routing": Op(readers=LEAD_MANAGERS),
+    "PATCH /lead-routing": Op(body={"accept_sla_hours": 48}),
+    "GET /lead-routing/partners/{partner_id}": Op("partner", readers=frozenset(ROLES) - {"pmm", "finance"}),
+    "PATCH /lead-routing/partners/{partner_id}": Op("partner", body={"paused": True}),
 }
 
 
@@ -164,6 +183,22 @@ class MatrixObjects(ApiObjects):
             file.file.save("matrix.txt", ContentFile(b"matrix"), save=False)
             file.save()
             self.file[key] = file
+        self.lead = {}
+        for key, partner in self.partner.items():
+            self.lead[key] = _matrix_lead(key, partner)
+
+
+def _matrix_lead(key: str, partner):
+    """A lead offered to ``partner`` (pending, so it can be accepted or declined)."""
+    from allied.leads.models import Lead, RoutingMode
+    from allied.leads.services.routing import offer_create
+
+    lead = Lead.objects.create(company_name=f"Matrix Lead {key}", company_name_normalized=f"matrix lead {key}", country="US",
+                               website=f"matrix-lead-{key}.example", domain=f"matrix-lead-{key}.example", contact_name="Matrix Contact",
+                               contact_email=f"contact@matrix-lead-{key}.example")
+    offer_create(lead=lead, partner_id=partner.pk, mode=RoutingMode.MANUAL, explanation="matrix")
+    lead.refresh_from_db()
+    return lead
 
 
 def object_id(objs: ApiObjects, kind: str, key: str | None) -> str:
@@ -179,6 +214,7 @@ def object_id(objs: ApiObjects, kind: str, key: str | None) -> str:
         "deal": lambda: objs.deal[key].public_id,
         "extension": lambda: f"{objs.deal[key].public_id}/{objs.extension[key].public_id}",
         "file": lambda: f"{objs.deal[key].public_id}/{objs.file[key].public_id}",
+        "lead": lambda: objs.lead[key].public_id,
     }[kind]()
 
 
@@ -288,7 +324,9 @@ def test_no_leak(world, api_client, op_key, role):
             resp = call(client, m, url, body)
             assert resp.status_code < 500, (op_key, resp.content)
             assert answer(resp) != answer(missing), f"{role} {op_key}: a {op.obj} in scope answers as not found"
-            if method == "GET":
+            if method == "GET" and op.readers is not None and role not in op.readers:
+                assert resp.status_code == 403, (role, op_key, resp.content)
+            elif method == "GET":
                 assert resp.status_code == 200, (role, op_key, resp.content)
                 check_items(world, user, op_key, op, resp)
 
@@ -299,6 +337,8 @@ def test_no_leak(world, api_client, op_key, role):
         assert resp.status_code < 500, (op_key, resp.content)
         if op.public:
             assert resp.status_code == 201, resp.content
+        elif method == "GET" and op.readers is not None and role not in op.readers:
+            assert resp.status_code == 403, (role, op_key, resp.content)
         elif method == "GET":
             assert resp.status_code == 200, (role, op_key, resp.content)
             check_items(world, user, op_key, op, resp)

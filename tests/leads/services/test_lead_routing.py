@@ -183,3 +183,42 @@ def test_routing_settings_drive_eligibility(world, field):
     lead = lead_create(actor=world.cam, data=_nyc())
     lead = lead_decline(actor=field["users"]["Near Gold"], lead=lead, reason="busy")
     assert lead.status == LeadStatus.UNROUTABLE  # the others are farther than 100 km
+
+
+def test_too_late_to_accept_once_the_sla_has_passed(world, field):
+    lead = lead_create(actor=world.cam, data=_nyc())
+    LeadOffer.objects.filter(lead=lead).update(sla_due_at=timezone.now() - timedelta(minutes=1))
+    with pytest.raises(Conflict):
+        lead_accept(actor=field["users"]["Near Gold"], lead=lead)
+
+
+def test_a_declined_registration_does_not_convert_the_lead(world, field):
+    from allied.deals.services import deal_register
+    from tests.factories import deal_data
+
+    deal_register(actor=world.b_sales, data=deal_data(customer_name="Globex Corporation", website="globex.example"))
+    sales = field["users"]["Near Gold"]
+    lead = lead_create(actor=world.cam, data=_nyc())
+    assert lead.partner == field["near"]  # Bravo holds the registration but has paused its inbox
+    lead = lead_accept(actor=sales, lead=lead)
+    deal = lead_convert(actor=sales, lead=lead, data={"amount": "1000",
+                                                      "expected_close_date": (timezone.localdate() + timedelta(days=9)).isoformat()})
+    lead.refresh_from_db()
+    assert deal.status == DealStatus.DECLINED and lead.status == LeadStatus.ACCEPTED and lead.deal == deal
+
+
+def test_the_registration_holder_gets_the_lead_first(world, field):
+    from allied.deals.services import deal_register
+    from tests.factories import deal_data
+
+    far_sales = field["users"]["Far Silver"]
+    deal_register(actor=far_sales, data=deal_data(customer_name="Globex Corporation", website="globex.example"))
+    lead = lead_create(actor=world.cam, data=_nyc())
+    offer = lead.offers.get()
+    assert lead.partner == field["far"] and offer.mode == "registration"
+
+
+def test_reassign_only_to_an_active_unpaused_partner(world, field):
+    lead = lead_create(actor=world.cam, data=_nyc())
+    with pytest.raises(DomainError):
+        lead_reassign(actor=world.cam, lead=lead, partner=world.partner_b, reason="x")  # paused in this field

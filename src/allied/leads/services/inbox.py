@@ -6,11 +6,12 @@ from django.utils import timezone
 from allied.core.audit import audit_record
 from allied.core.errors import Conflict, DomainError, PermissionDenied
 from allied.core.permissions import has_perm, require_perm
-from allied.deals.models import DealSource
+from allied.deals.models import DealSource, DealStatus
+from allied.partners.models import PartnerStatus
 from allied.deals.services import deal_register
 
 from .. import events
-from ..models import Lead, LeadOffer, LeadStatus, OfferOutcome, RoutingMode
+from ..models import Lead, LeadOffer, LeadStatus, OfferOutcome, PartnerLeadSettings, RoutingMode
 from .routing import lead_route, offer_create
 
 
@@ -37,6 +38,8 @@ def lead_accept(*, actor, lead: Lead) -> Lead:
     if lead.status != LeadStatus.OFFERED:
         raise Conflict("Only offered leads can be accepted.")
     offer = _pending_offer(lead)
+    if offer.sla_due_at < timezone.now():
+        raise Conflict("The time to accept this lead has passed; it is going to another partner.")
     offer.outcome, offer.decided_at, offer.decided_by = OfferOutcome.ACCEPTED, timezone.now(), actor
     offer.save(update_fields=["outcome", "decided_at", "decided_by"])
     lead.status = LeadStatus.ACCEPTED
@@ -49,11 +52,11 @@ def lead_accept(*, actor, lead: Lead) -> Lead:
 @transaction.atomic
 def lead_decline(*, actor, lead: Lead, reason: str) -> Lead:
     """Decline with a reason: the lead is pulled back and routed again, never to a partner who declined it."""
+    lead = _locked(lead)
+    _require_holder(actor, lead)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Say why you decline the lead.", field="reason")
-    lead = _locked(lead)
-    _require_holder(actor, lead)
     if lead.status != LeadStatus.OFFERED:
         raise Conflict("Only offered leads can be declined; return an accepted lead by disqualifying it.")
     offer = _pending_offer(lead)
@@ -103,6 +106,12 @@ def lead_convert(*, actor, lead: Lead, data: dict):
     if lead.estimated_amount is not None:
         body.setdefault("amount", str(lead.estimated_amount))
     deal = deal_register(actor=actor, data=body, source=DealSource.PORTAL)
+    if deal.status == DealStatus.DECLINED:  # the registration failed the rules: the lead stays with the partner as it was
+        lead.deal = deal
+        lead.save(update_fields=["deal", "updated_at"])
+        audit_record(actor=actor, action="lead.conversion_declined", obj=lead, partner_id=lead.partner_id,
+                     after={"deal": deal.public_id, "reason": deal.decision_code})
+        return deal
     lead.status, lead.deal = LeadStatus.CONVERTED, deal
     lead.save(update_fields=["status", "deal", "updated_at"])
     audit_record(actor=actor, action="lead.converted", obj=lead, partner_id=lead.partner_id, after={"deal": deal.public_id})
@@ -122,6 +131,10 @@ def lead_reassign(*, actor, lead: Lead, partner, reason: str) -> Lead:
         raise Conflict(f"A lead that is {lead.get_status_display().lower()} cannot be reassigned.")
     if partner.pk == lead.partner_id:
         raise DomainError("The lead is already with this partner.", field="partner")
+    if partner.status != PartnerStatus.ACTIVE:
+        raise DomainError(f"{partner.name} is not an active partner.", field="partner")
+    if PartnerLeadSettings.objects.filter(partner=partner, paused=True).exists():
+        raise DomainError(f"{partner.name} has paused its lead inbox.", field="partner")
     before = lead.partner_id
     lead.offers.filter(outcome=OfferOutcome.PENDING).update(outcome=OfferOutcome.REASSIGNED, decided_at=timezone.now(), decided_by=actor)
     offer_create(lead=lead, partner_id=partner.pk, mode=RoutingMode.MANUAL, actor=actor, explanation=f"assigned by hand: {reason}"[:500])

@@ -138,7 +138,8 @@ def lead_route(*, lead: Lead, now=None) -> LeadOffer | None:
     settings = RoutingSettings.current()
     excluded = _excluded(lead)
     owner = _registration_owner(lead)
-    if owner is not None and owner not in excluded and Partner.objects.filter(pk=owner, status=PartnerStatus.ACTIVE).exists():
+    if (owner is not None and owner not in excluded and Partner.objects.filter(pk=owner, status=PartnerStatus.ACTIVE).exists()
+            and not PartnerLeadSettings.objects.filter(partner_id=owner, paused=True).exists()):
         return offer_create(lead=lead, partner_id=owner, mode=RoutingMode.REGISTRATION, now=now,
                             explanation="holds the approved deal registration for this customer")
     rules = routing_rules(settings, now=now)
