@@ -7,8 +7,8 @@ from allied.core.audit import audit_record
 from allied.core.errors import Conflict, DomainError, PermissionDenied
 from allied.core.permissions import has_perm, require_perm
 from allied.deals.models import DealSource, DealStatus
-from allied.partners.models import PartnerStatus
 from allied.deals.services import deal_register
+from allied.partners.models import PartnerStatus
 
 from .. import events
 from ..models import Lead, LeadOffer, LeadStatus, OfferOutcome, PartnerLeadSettings, RoutingMode
