@@ -17,12 +17,14 @@ from django.utils import timezone
 from allied.customers.models import CustomerAccount
 from allied.deals.models import DealRegistration
 from allied.deals.services import deal_register, file_add
+from allied.leads.models import Lead
+from allied.leads.services import lead_create, lead_reassign
 from allied.onboarding.models import OnboardingTask
 from allied.onboarding.services import journey_start
 from allied.program.models import ProgramSettings, Tier
 from allied.recruitment.models import Application
 from allied.tiering.models import TierProposal
-from tests.factories import deal_data
+from tests.factories import deal_data, lead_data
 
 MISSING = "xxx_0000000000000000"
 
@@ -89,6 +91,16 @@ COVERAGE: dict[str, Row] = {
     "deals:console_file": Row("vendor", obj="deal_file"),
     "deals:rules": Row("vendor", path="/console/deals/rules/", perm_roles=("program_admin",)),
     "deals:products": Row("vendor", path="/console/deals/products/", perm_roles=("program_admin",)),
+    "leads:web_form": Row("public", path="/forms/lead/"),
+    "leads:web_form_thanks": Row("public", path="/forms/lead/thanks/"),
+    "leads:portal_inbox": Row("partner", path="/portal/leads/"),
+    "leads:portal_detail": Row("partner", obj="lead"),
+    "leads:console_queue": Row("vendor", path="/console/leads/"),
+    "leads:console_detail": Row("vendor", obj="lead"),
+    "leads:embed": Row("vendor", path="/console/leads/embed/"),
+    "leads:partner_stats": Row("vendor", path="/console/leads/partners/"),
+    "leads:settings": Row("vendor", path="/console/leads/settings/", perm_roles=("program_admin",)),
+    "leads:import": Row("vendor", path="/console/leads/import/"),
 }
 OBJECT_URLS = {
     "recruitment:detail": "/console/applications/{}/",
@@ -101,6 +113,8 @@ OBJECT_URLS = {
     "deals:portal_file": "/portal/deals/{}/",  # the id is "<deal>/files/<file>"
     "deals:console_detail": "/console/deals/{}/",
     "deals:console_file": "/console/deals/{}/",
+    "leads:portal_detail": "/portal/leads/{}/",
+    "leads:console_detail": "/console/leads/{}/",
 }
 
 
@@ -141,6 +155,11 @@ def objects(world):
         deal = deal_register(actor=user, data=deal_data(customer_name=name, website=f"{name.split()[0].lower()}{len(name)}.example",
                                                         contact_email=""))
         file_add(actor=user, deal=deal, upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf"))
+    for p in (world.partner_a, world.partner_a1, world.partner_b):  # one lead held by each partner
+        slug = p.name.split()[-1].lower()
+        lead = lead_create(actor=world.cam, data=lead_data(company_name=f"Lead for {p.name}", website=f"{slug}-lead.example",
+                                                           contact_email=f"buyer@{slug}-lead.example"), route=False)
+        lead_reassign(actor=world.cam, lead=lead, partner=p, reason="matrix")
     return world
 
 
@@ -161,6 +180,8 @@ def _object_id(kind: str, partner) -> str:
     if kind == "deal_file":
         deal = DealRegistration.objects.get(partner=partner)
         return f"{deal.public_id}/files/{deal.room_files.get().public_id}"
+    if kind == "lead":
+        return Lead.objects.get(partner=partner).public_id
     raise AssertionError(kind)
 
 
