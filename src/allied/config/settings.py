@@ -140,6 +140,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ALLIED_LOGO_MAX_BYTES = int(os.environ.get("ALLIED_LOGO_MAX_BYTES", 1024 * 1024))
 
+# The embeddable lead form (/forms/lead/): which sites may frame it, and its spam limits.
+ALLIED_LEAD_FORM_FRAME_ANCESTORS = os.environ.get("ALLIED_LEAD_FORM_FRAME_ANCESTORS", "*")
+ALLIED_LEAD_FORM_MIN_SECONDS = int(os.environ.get("ALLIED_LEAD_FORM_MIN_SECONDS", 3))
+ALLIED_LEAD_FORM_MAX_AGE_SECONDS = int(os.environ.get("ALLIED_LEAD_FORM_MAX_AGE_SECONDS", 24 * 3600))
+ALLIED_LEAD_FORM_PER_IP_PER_HOUR = int(os.environ.get("ALLIED_LEAD_FORM_PER_IP_PER_HOUR", 20))
+
 EMAIL_BACKEND = os.environ.get("ALLIED_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("ALLIED_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ALLIED_EMAIL_PORT", 25))
