@@ -45,7 +45,7 @@ from .forms import (
     WebForm,
     form_token,
 )
-from .models import OPEN_STATUSES, LeadOffer, LeadStatus, OfferOutcome, RoutingSettings
+from .models import OPEN_STATUSES, LeadOffer, LeadStatus, OfferOutcome, PartnerLeadSettings, RoutingSettings
 from .services.intake import COLUMNS
 
 FORBIDDEN = (PermissionDenied, NotFound)  # let the page guard answer these (403 / 404)
@@ -165,6 +165,13 @@ def _holder_offer(lead) -> LeadOffer | None:
 @partner_required
 def portal_inbox(request):
     user = request.user
+    if request.method == "POST" and request.POST.get("action") in ("pause", "resume"):
+        # A partner admin may stop new leads for a while (holidays, a full pipeline); capacity stays the vendor's.
+        partner = partner_selectors.partner_get(actor=user, public_id=request.POST.get("partner", ""))
+        pause = request.POST["action"] == "pause"
+        services.partner_lead_settings_update(actor=user, partner=partner, data={"paused": pause})
+        messages.success(request, "New leads are paused." if pause else "You receive new leads again.")
+        return redirect("leads:portal_inbox")
     now = timezone.now()
     offered = list(selectors.lead_list(actor=user, filters={"status": LeadStatus.OFFERED}))
     pending = {o.lead_id: o for o in LeadOffer.objects.filter(lead__in=offered, outcome=OfferOutcome.PENDING)}
@@ -173,8 +180,12 @@ def portal_inbox(request):
     offered.sort(key=lambda ld: (ld.deadline.get("due_at") or now, ld.pk))
     working = selectors.lead_list(actor=user, filters={"status": f"{LeadStatus.ACCEPTED},{LeadStatus.WORKING}"})
     closed = selectors.lead_list(actor=user, filters={"status": f"{LeadStatus.CONVERTED},{LeadStatus.DISQUALIFIED}"})[:20]
+    own = PartnerLeadSettings.objects.filter(partner_id=user.partner_id).first()
+    capacity = own.capacity if own and own.capacity is not None else RoutingSettings.current().default_capacity
     return render(request, "leads/portal_inbox.html", {
         "offered": offered, "working": working, "closed": closed, "can_work": has_perm(user, "partner.leads.work"), "nav": "leads",
+        "paused": bool(own and own.paused), "capacity": capacity, "open_count": len(offered) + len(working),
+        "can_pause": has_perm(user, "partner.users.manage"), "partner_id": user.partner.public_id,
     })
 
 

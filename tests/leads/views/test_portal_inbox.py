@@ -128,3 +128,28 @@ def test_declined_lead_of_another_partner_is_404_for_the_decliner(client, world,
     client.force_login(field["sales"]["near"])
     assert client.get(f"/portal/leads/{lead.public_id}/").status_code == 404
     assert client.post(f"/portal/leads/{lead.public_id}/", {"action": "accept"}).status_code == 404
+
+
+def test_partner_admin_pauses_and_resumes_new_leads(client, world, field):
+    from allied.leads.models import PartnerLeadSettings
+    from tests.conftest import make_user
+
+    admin = make_user("admin@near.example", "partner_admin", field["near"])
+    client.force_login(admin)
+    body = client.get("/portal/leads/").content.decode()
+    assert "You hold <strong>0</strong> of up to <strong>5</strong> open leads" in body and "Pause new leads" in body
+    r = client.post("/portal/leads/", {"action": "pause", "partner": field["near"].public_id})
+    assert r.status_code == 302 and PartnerLeadSettings.objects.get(partner=field["near"]).paused
+    assert nyc_lead(world.cam).partner != field["near"]  # paused: the lead goes elsewhere
+    client.post("/portal/leads/", {"action": "resume", "partner": field["near"].public_id})
+    assert not PartnerLeadSettings.objects.get(partner=field["near"]).paused
+
+
+def test_sales_cannot_pause_nor_pause_another_partner(client, world, field):
+    client.force_login(field["sales"]["near"])
+    assert "Pause new leads" not in client.get("/portal/leads/").content.decode()
+    assert client.post("/portal/leads/", {"action": "pause", "partner": field["near"].public_id}).status_code == 403
+    from tests.conftest import make_user
+
+    client.force_login(make_user("admin@near2.example", "partner_admin", field["near"]))
+    assert client.post("/portal/leads/", {"action": "pause", "partner": field["far"].public_id}).status_code == 404
