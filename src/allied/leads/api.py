@@ -16,7 +16,7 @@ from allied.core.scope import is_vendor
 from allied.partners import selectors as partner_selectors
 
 from . import selectors, services
-from .models import LeadOffer, LeadSource, LeadStatus, OfferOutcome, PartnerLeadSettings, RoutingSettings
+from .models import LeadOffer, LeadSource, LeadStatus, OfferOutcome, RoutingSettings
 from .schemas import (
     LeadConvertIn,
     LeadConvertOut,
@@ -201,13 +201,6 @@ def routing_settings_update(request, payload: RoutingSettingsPatchIn):
     return services.routing_settings_update(actor=request.auth, data=payload.dict(exclude_unset=True))
 
 
-def _partner_settings(partner) -> PartnerLeadSettings:
-    try:
-        return partner.lead_settings
-    except PartnerLeadSettings.DoesNotExist:
-        return PartnerLeadSettings(partner=partner)  # never set: the program defaults, unsaved
-
-
 @settings_router.get("/partners/{partner_id}", response={200: PartnerLeadSettingsOut, **ERRORS},
                      summary="A partner's lead settings",
                      description="Program admins and CAMs; a partner's own users (scoped). Capacity null means the "
@@ -216,7 +209,7 @@ def partner_lead_settings_get(request, partner_id: str):
     partner = partner_selectors.partner_get(actor=request.auth, public_id=partner_id)
     if is_vendor(request.auth) and not has_perm(request.auth, "leads.manage"):
         raise PermissionDenied()
-    return _partner_settings(partner)
+    return selectors.partner_lead_settings_get(partner=partner)
 
 
 @settings_router.patch("/partners/{partner_id}", response={200: PartnerLeadSettingsOut, **ERRORS},

@@ -7,7 +7,7 @@ from django.utils import timezone
 from allied.core.errors import NotFound
 from allied.core.scope import is_vendor, scope_queryset
 
-from .models import Lead, LeadOffer, OfferOutcome
+from .models import Lead, LeadOffer, OfferOutcome, PartnerLeadSettings
 
 FILTERS = ("q", "status", "partner", "source", "breached")
 
@@ -79,3 +79,9 @@ def overdue_now(*, actor) -> QuerySet:
     if not is_vendor(actor):
         raise NotFound("lead")
     return LeadOffer.objects.filter(outcome=OfferOutcome.PENDING, sla_due_at__lt=timezone.now()).select_related("lead", "partner")
+
+
+def partner_lead_settings_get(*, partner) -> PartnerLeadSettings:
+    """A partner's lead settings (``partner`` comes from the partners selector, so it is in scope); never set: the
+    program defaults, unsaved (capacity None: ``RoutingSettings.default_capacity``)."""
+    return PartnerLeadSettings.objects.filter(partner=partner).first() or PartnerLeadSettings(partner=partner)

@@ -45,7 +45,7 @@ from .forms import (
     WebForm,
     form_token,
 )
-from .models import OPEN_STATUSES, LeadOffer, LeadStatus, OfferOutcome, PartnerLeadSettings, RoutingSettings
+from .models import OPEN_STATUSES, LeadOffer, LeadStatus, OfferOutcome, RoutingSettings
 from .services.intake import COLUMNS
 
 FORBIDDEN = (PermissionDenied, NotFound)  # let the page guard answer these (403 / 404)
@@ -180,11 +180,11 @@ def portal_inbox(request):
     offered.sort(key=lambda ld: (ld.deadline.get("due_at") or now, ld.pk))
     working = selectors.lead_list(actor=user, filters={"status": f"{LeadStatus.ACCEPTED},{LeadStatus.WORKING}"})
     closed = selectors.lead_list(actor=user, filters={"status": f"{LeadStatus.CONVERTED},{LeadStatus.DISQUALIFIED}"})[:20]
-    own = PartnerLeadSettings.objects.filter(partner_id=user.partner_id).first()
-    capacity = own.capacity if own and own.capacity is not None else RoutingSettings.current().default_capacity
+    own = selectors.partner_lead_settings_get(partner=user.partner)
+    capacity = own.capacity if own.capacity is not None else RoutingSettings.current().default_capacity
     return render(request, "leads/portal_inbox.html", {
         "offered": offered, "working": working, "closed": closed, "can_work": has_perm(user, "partner.leads.work"), "nav": "leads",
-        "paused": bool(own and own.paused), "capacity": capacity, "open_count": len(offered) + len(working),
+        "paused": own.paused, "capacity": capacity, "open_count": len(offered) + len(working),
         "can_pause": has_perm(user, "partner.users.manage"), "partner_id": user.partner.public_id,
     })
 

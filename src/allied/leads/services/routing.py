@@ -81,9 +81,13 @@ def partner_profiles(settings: RoutingSettings, *, now=None) -> list[PartnerProf
     return profiles
 
 
-def _excluded(lead: Lead) -> frozenset[int]:
-    """Partners who declined the lead or let it time out never get it again."""
-    return frozenset(lead.offers.filter(outcome__in=[OfferOutcome.DECLINED, OfferOutcome.TIMED_OUT]).values_list("partner_id", flat=True))
+def _excluded(leads: list[Lead]) -> dict[int, frozenset[int]]:
+    """Per lead, the partners who declined it or let it time out: they never get it again (one query for all)."""
+    out: dict[int, set[int]] = {}
+    rows = LeadOffer.objects.filter(lead__in=[ld.pk for ld in leads], outcome__in=[OfferOutcome.DECLINED, OfferOutcome.TIMED_OUT])
+    for lead_id, partner_id in rows.values_list("lead_id", "partner_id"):
+        out.setdefault(lead_id, set()).add(partner_id)
+    return {ld.pk: frozenset(out.get(ld.pk, ())) for ld in leads}
 
 
 def as_routing_lead(lead: Lead, *, excluded: frozenset = frozenset()) -> RoutingLead:
@@ -136,7 +140,7 @@ def lead_route(*, lead: Lead, now=None) -> LeadOffer | None:
     """Route one lead now (online). Call inside the caller's transaction."""
     now = now or timezone.now()
     settings = RoutingSettings.current()
-    excluded = _excluded(lead)
+    excluded = _excluded([lead])[lead.pk]
     owner = _registration_owner(lead)
     if (owner is not None and owner not in excluded and Partner.objects.filter(pk=owner, status=PartnerStatus.ACTIVE).exists()
             and not PartnerLeadSettings.objects.filter(partner_id=owner, paused=True).exists()):
@@ -160,7 +164,8 @@ def leads_route_batch(*, leads: list[Lead], now=None) -> dict:
     settings = RoutingSettings.current()
     rules = routing_rules(settings, now=now)
     table = PartnerTable(partner_profiles(settings, now=now), rules)
-    rls = [as_routing_lead(ld, excluded=_excluded(ld)) for ld in leads]
+    excluded = _excluded(leads)
+    rls = [as_routing_lead(ld, excluded=excluded[ld.pk]) for ld in leads]
     by_id = {ld.pk: ld for ld in leads}
     offered = unroutable = 0
     for a in route_batch(rls, table, rules):
