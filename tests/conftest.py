@@ -4,6 +4,8 @@ World: a vendor with each vendor role; partner A (a distributor) with sub-partne
 B unrelated. Each partner has an admin, a sales rep and a marketer.
 """
 
+import decimal
+
 import pytest
 
 from allied.accounts.models import User
@@ -11,6 +13,10 @@ from allied.partners.models import Partner, PartnerStatus
 from allied.program.models import PartnerType, Tier
 
 PASSWORD = "correct-horse-battery-staple"
+
+# Money is Decimal: any ordering comparison or arithmetic that mixes in a float fails the test (in every thread).
+decimal.DefaultContext.traps[decimal.FloatOperation] = True
+decimal.getcontext().traps[decimal.FloatOperation] = True
 
 
 def make_user(email: str, role: str, partner: Partner | None = None) -> User:
@@ -99,3 +105,24 @@ def program_reseed() -> None:
 
     for module in ("allied.program.migrations.0002_default_program", "allied.onboarding.migrations.0002_default_journeys"):
         import_module(module).forwards(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _ledger_delete_guard(request):
+    """The ledger refuses deletes (a database trigger). Django empties tables between transactional tests
+    with DELETE on SQLite, so those tests lift the guard just before the flush; every test starts guarded.
+    PostgreSQL empties tables with TRUNCATE, which the row triggers do not see."""
+    uses_db = {"db", "transactional_db", "live_server", "django_db_reset_sequences"} & set(request.fixturenames)
+    if not uses_db and not request.node.get_closest_marker("django_db"):
+        yield
+        return
+    from django.db import connection
+
+    request.getfixturevalue("_django_db_helper")  # set up first, so torn down (flushed) after this fixture
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE ledger_guard SET deletes_allowed = 0")
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE ledger_guard SET deletes_allowed = 1")

@@ -58,10 +58,13 @@ def _mount() -> None:
     from allied.customers.api import accounts_router, opportunities_router
     from allied.deals.api import router as deals_router
     from allied.deals.api import rules_router
+    from allied.funds.api import router as funds_router
+    from allied.incentives.api import router as incentives_router
     from allied.leads.api import router as leads_router
     from allied.leads.api import settings_router as lead_routing_router
     from allied.onboarding.api import router as onboarding_router
     from allied.partners.api import router as partners_router
+    from allied.payouts.api import router as payouts_router
     from allied.recruitment.api import router as applications_router
     from allied.tiering.api import router as tiers_router
 
@@ -76,6 +79,11 @@ def _mount() -> None:
     api.add_router("/deal-rules", rules_router)
     api.add_router("/leads", leads_router)
     api.add_router("/lead-routing", lead_routing_router)
+    # money: each router declares its own paths (/fund-periods, /fund-requests, /claims, /incentive-rules,
+    # /incentive-events, /earnings, /payout-runs, /payouts, /statements, ...)
+    api.add_router("/", funds_router)
+    api.add_router("/", incentives_router)
+    api.add_router("/", payouts_router)
 
 
 _mount()

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "allied.customers",
     "allied.deals",
     "allied.leads",
+    "allied.ledger",
+    "allied.funds",
+    "allied.incentives",
+    "allied.payouts",
     "allied.web",
     "allied.cli",
 ]

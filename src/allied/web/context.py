@@ -1,3 +1,4 @@
+from allied.core.permissions import has_perm
 from allied.core.scope import is_vendor
 
 
@@ -5,4 +6,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"side": "public"}
-    return {"side": "console" if is_vendor(user) else "portal"}
+    if is_vendor(user):
+        return {"side": "console"}
+    return {"side": "portal", "perms_money": {"funds": has_perm(user, "partner.funds.request"),
+                                              "earnings": has_perm(user, "partner.money.view")}}

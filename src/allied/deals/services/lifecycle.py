@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from allied.core import hooks
 from allied.core.audit import audit_record, snapshot
 from allied.core.errors import Conflict, DomainError, PermissionDenied
 from allied.core.permissions import has_perm, require_perm
@@ -104,6 +105,8 @@ def deal_close(*, actor, deal: DealRegistration, won: bool, amount=None, lost_re
     audit_record(actor=actor, action="deal.won" if won else "deal.lost", obj=deal, partner_id=deal.partner_id, before=before,
                  after=snapshot(deal, ["status", "won_amount", "lost_reason", "closed_at"]))
     events.deal_closed(deal, actor)
+    if won:
+        hooks.publish("deal.won", deal=deal, actor=actor)  # incentives accrue in this same transaction
     return deal
 
 

@@ -1,0 +1,12 @@
+"""What the incentives app does when other apps publish domain events (see allied.core.hooks)."""
+
+from allied.core import hooks
+
+
+def on_deal_won(*, deal, actor) -> None:
+    """A won deal is an incentive event; its accruals are posted in the same transaction."""
+    # filled in by the incentives engine work (issue 5)
+
+
+def register() -> None:
+    hooks.subscribe("deal.won", on_deal_won)
