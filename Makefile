@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/allied bench console
 	$(BIN)/allied bench conflicts
 	$(BIN)/allied bench routing
+	$(BIN)/allied bench accruals
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

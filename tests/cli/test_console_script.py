@@ -131,6 +131,15 @@ def test_bench_routing_writes_its_figures(env, tmp_path):
     assert figures["objective_gap_pct"] <= 1
 
 
+def test_bench_accruals_writes_its_figures(env, tmp_path):
+    out = tmp_path / "accruals.json"
+    run(env, "bench", "accruals", "--size", "3000", "--out", str(out), timeout=600)
+    figures = json.loads(out.read_text())
+    for key in ("accruals_s", "reference_s", "equal_to_reference", "accruals", "events", "rules"):
+        assert key in figures
+    assert figures["equal_to_reference"] is True and figures["rules"] == 20 and figures["accruals"] > 3000
+
+
 def test_import_accounts_from_a_crm_export(env):
     run(env, "seed", "--partners", "3")
     fixture = Path(__file__).parents[1] / "customers" / "fixtures" / "hubspot_companies.csv"

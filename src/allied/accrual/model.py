@@ -10,8 +10,9 @@ Semantics (the contract both the fast engine and the reference implementation fo
   is in ``triggers``, and every non-empty condition matches: ``deal_types`` (event), ``products``
   (event has at least one), ``milestones`` (event), and per credited partner ``tiers``,
   ``partner_types`` and ``roles`` (the credit's values, frozen when the event was recorded).
-  A rule with a ``fixed`` amount applies only to events in the rule's ``currency``; percentage rules
-  apply to events in any currency and accrue in the event's currency.
+  A rule that names a ``currency`` applies only to events in that currency; a fixed amount, brackets,
+  an accelerator or a cap need one (their figures are in it). A plain percentage rule without a
+  currency applies to events in any currency and accrues in the event's currency.
 - Credits: an event's amount is split between its credits by ``percent`` (summing to 100) with the
   largest-remainder rule in minor units (ties to the credit listed first). Each credited partner's
   share is its ``basis``.
@@ -32,6 +33,23 @@ Semantics (the contract both the fast engine and the reference implementation fo
   event amount)`` for a refund (capped at the original accrual), ``-original`` for churn. Refunds
   and churn do not change cumulative volume.
 - ``releasable_on`` is the event date plus the rule's ``holdback_days``.
+
+Details both engines settle the same way (``reference`` is the executable statement of them):
+
+- Order is (``occurred_on``, ``id``); accruals come out in that event order, then rule order (as
+  given), then credit order. Accruals of zero are not emitted (nothing to post, nothing to claw back).
+- ``brackets`` replace ``percent`` (below the first bracket's start the rate is 0). Bracket starts
+  and the accelerator threshold count in whole minor units of the accruing currency (rounded up:
+  a start of 1000.5 JPY is 1001 yen); a ``cap`` rounds down to the minor unit. Cumulative volume
+  and caps are kept per (rule, partner, currency, period).
+- Refund and churn events only claw back: they never trigger a rule. A rule claws back only with
+  ``clawback_days`` > 0. Successive clawbacks of one accrual (partial refunds, then churn) never
+  take back more than the accrual in total; clawbacks do not free room under a cap. A clawback's
+  basis is minus the refunded share of the original basis (all of it for churn), its currency the
+  original's, its ``releasable_on`` the clawback event's date plus the rule's ``holdback_days``.
+- Bad input raises ``ValueError`` naming the rule or event: credits not summing to 100, a partner
+  credited twice on one event, a negative amount, an amount or ``fixed`` finer than the currency's
+  minor unit, a refund that refers to an event not given (or not earlier, or in another currency).
 """
 
 from __future__ import annotations
