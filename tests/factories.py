@@ -109,3 +109,10 @@ def lead_data(**overrides) -> dict:
             "contact_email": "hank@globex.example", "message": "We need 200 seats", "consent": True}
     data.update(overrides)
     return data
+
+
+def approved_claim(world_or_partner, amount: str = "1000.00", currency: str = "USD"):
+    """An approved, unpaid MDF claim (see tests/funds/factories.py, which builds it through the funds services)."""
+    from tests.funds.factories import approved_claim as build
+
+    return build(world_or_partner, amount, currency)

@@ -22,6 +22,7 @@ from allied.config.api import api
 from allied.customers.models import CustomerAccount, DirectOpportunity
 from tests.api_helpers import API, ApiObjects, foreign_key, missing_id, own_key, visible_keys
 from tests.factories import application_data, deal_data, lead_data
+from tests.funds.factories import request_data as fund_request_data
 
 ROLES = ["admin", "cam", "pmm", "finance", "a_admin", "a_sales", "a_marketing", "a1_admin", "b_admin", "b_sales", "b_marketing"]
 PREFIX = {"partner": "ptn", "user": "usr", "application": "app", "proposal": "tpr", "task": "obt", "account": "acct",
@@ -30,6 +31,13 @@ VENDOR_OBJECTS = {"application", "account", "opportunity"}  # the vendor's own r
 PREFIX.update({"deal": "deal", "extension": "ext", "file": "dfile"})
 PREFIX.update({"lead": "lead"})
 LEAD_MANAGERS = frozenset({"admin", "cam"})
+PREFIX.update({"period": "fp", "allocation": "fa", "fund_request": "fr", "claim": "clm", "proof": "prf"})
+SHARED_OBJECTS = {"period"}  # program rows every signed-in user reads (MDF periods): never foreign
+PREFIX.update({"payout_run": "prun", "payout": "pay", "statement": "stm"})
+VENDOR_OBJECTS |= {"payout_run"}
+MONEY_READERS = frozenset({"admin", "cam", "pmm", "finance", "a_admin", "a1_admin", "b_admin"})  # money.view, partner.money.view
+PREFIX.update({"incentive_rule": "rul", "incentive_event": "iev", "accrual": "acr"})
+VENDOR_OBJECTS |= {"incentive_rule"}
 
 
 def _partner_of_item(item: dict) -> str | None:
@@ -136,6 +144,71 @@ COVERAGE: dict[str, Op] = {
     "PATCH /lead-routing": Op(body={"accept_sla_hours": 48}),
     "GET /lead-routing/partners/{partner_id}": Op("partner", readers=frozenset(ROLES) - {"pmm", "finance"}),
     "PATCH /lead-routing/partners/{partner_id}": Op("partner", body={"paused": True}),
+    # market development funds (MatrixObjects.funds: one period; per partner an allocation, a submitted request, a claim)
+    "GET /fund-periods": Op(),
+    "POST /fund-periods": Op(body={"name": "Matrix period", "starts_on": "2031-01-01", "ends_on": "2031-03-31", "pool": "10"}),
+    "GET /fund-periods/{id}": Op("period"),
+    "PATCH /fund-periods/{id}": Op("period", body={"claim_deadline_days": 45}),
+    "POST /fund-periods/{id}/close": Op("period"),
+    "POST /fund-periods/{id}/allocate-by-tier": Op("period", body={"amounts": {"Registered": "10"}}),
+    "GET /fund-activity-types": Op(),
+    "POST /fund-activity-types": Op(body={"code": "matrix", "name": "Matrix", "reimbursement_percent": "50"}),
+    "GET /fund-allocations": Op("partner", "query:partner", item_partner=_partner_of_item),
+    "POST /fund-allocations": Op("partner", "body:partner", {"amount": "10"}),
+    "GET /fund-allocations/{id}": Op("allocation"),
+    "GET /fund-requests": Op("partner", "query:partner", item_partner=_partner_of_item),
+    "POST /fund-requests": Op("period", "body:period", fund_request_data()),
+    "GET /fund-requests/{id}": Op("fund_request"),
+    "PATCH /fund-requests/{id}": Op("fund_request", body={"title": "Matrix"}),
+    "POST /fund-requests/{id}/submit": Op("fund_request"),
+    "POST /fund-requests/{id}/approve": Op("fund_request", body={"note": "Matrix"}),
+    "POST /fund-requests/{id}/reject": Op("fund_request", body={"note": "Matrix"}),
+    "POST /fund-requests/{id}/cancel": Op("fund_request"),
+    "POST /fund-requests/{id}/complete": Op("fund_request"),
+    "GET /fund-requests/{id}/roi": Op("fund_request"),
+    "GET /fund-requests/{id}/claims": Op("fund_request"),
+    "POST /fund-requests/{id}/claims": Op("fund_request"),  # multipart only: answered 400 (no spend) or 403
+    "GET /claims": Op("partner", "query:partner", item_partner=_partner_of_item),
+    "GET /claims/{id}": Op("claim"),
+    "POST /claims/{id}/approve": Op("claim"),
+    "POST /claims/{id}/reject": Op("claim", body={"note": "Matrix"}),
+    "GET /claims/{id}/proofs": Op("claim"),
+    "POST /claims/{id}/proofs": Op("claim"),  # multipart only: answered 400 (no file) or 403
+    "GET /claims/{id}/proofs/{proof_id}": Op("proof"),
+    # payouts (MatrixObjects.payouts: an approved run paying each partner's incentives) and statements
+    "GET /payout-runs": Op(vendor_only=True),
+    "POST /payout-runs": Op(body={"starts_on": "2031-01-01", "ends_on": "2031-03-31"}, vendor_only=True),
+    "GET /payout-runs/{id}": Op("payout_run", vendor_only=True),
+    "POST /payout-runs/{id}/approve": Op("payout_run", vendor_only=True),
+    "POST /payout-runs/{id}/execute": Op("payout_run", vendor_only=True),
+    "POST /payout-runs/{id}/cancel": Op("payout_run", body={"reason": "Matrix"}, vendor_only=True),
+    "GET /payout-runs/{id}/export.csv": Op("payout_run", vendor_only=True, readers=frozenset({"finance"})),
+    "GET /payouts": Op("partner", "query:partner", item_partner=_partner_of_item, readers=MONEY_READERS),
+    "GET /payouts/{id}": Op("payout", readers=MONEY_READERS),
+    "POST /payouts/{id}/pay": Op("payout", body={"reference": "MATRIX-1"}),
+    "POST /payouts/{id}/cancel": Op("payout", body={"reason": "Matrix"}),
+    "GET /statements": Op("partner", "query:partner", item_partner=_partner_of_item, readers=MONEY_READERS),
+    "POST /statements/generate": Op(body={"period_start": "2031-01-01", "period_end": "2031-03-31"}, vendor_only=True),
+    "GET /statements/{id}": Op("statement", readers=MONEY_READERS),
+    "GET /payee-profiles": Op("partner", "query:partner", item_partner=_partner_of_item, readers=MONEY_READERS),
+    "GET /payee-profiles/{partner_id}": Op("partner", readers=MONEY_READERS),
+    "PATCH /payee-profiles/{partner_id}": Op("partner", body={"legal_name": "Matrix Ltd"}),
+    # incentives (MatrixObjects.incentives: a rule paying on invoices; per partner an invoice event and its accrual)
+    "GET /incentive-rules": Op(vendor_only=True),
+    "POST /incentive-rules": Op(body={"name": "Matrix rebate", "kind": "rebate", "effective_from": "2031-01-01", "percent": "5"},
+                                vendor_only=True),
+    "GET /incentive-rules/{id}": Op("incentive_rule", vendor_only=True),
+    "POST /incentive-rules/{id}/versions": Op("incentive_rule", body={"percent": "6"}, vendor_only=True),
+    "POST /incentive-rules/{id}/activate": Op("incentive_rule", vendor_only=True),
+    "POST /incentive-rules/{id}/retire": Op("incentive_rule", vendor_only=True),
+    "GET /incentive-events": Op(vendor_only=True),
+    "POST /incentive-events": Op(body={"kind": "invoice_paid", "external_ref": "MATRIX-1", "partner": "ptn_0000000000000000",
+                                       "amount": "1", "currency": "USD"}, vendor_only=True),
+    "GET /incentive-events/{id}": Op("incentive_event", vendor_only=True),
+    "POST /incentive-periods/replay": Op(body={"period_start": "2031-01-01", "period_end": "2031-01-31"}, vendor_only=True),
+    "GET /accruals": Op("partner", "query:partner", item_partner=_partner_of_item, readers=MONEY_READERS),
+    "GET /accruals/{id}": Op("accrual", readers=MONEY_READERS),
+    "GET /earnings": Op("partner", "query:partner", readers=MONEY_READERS),
 }
 
 
@@ -186,6 +259,74 @@ class MatrixObjects(ApiObjects):
         self.lead = {}
         for key, partner in self.partner.items():
             self.lead[key] = _matrix_lead(key, partner)
+        self.funds = None
+        self.payouts = None
+        self.incentives = None
+
+    def prepare(self, op_key: str) -> None:
+        """Objects only some operations need, made for those alone (they cost time)."""
+        if op_key.split(" ", 1)[1].startswith(("/fund", "/claims")):
+            self.funds = _matrix_funds(self.world)
+        if op_key.split(" ", 1)[1].startswith(("/payout", "/statements", "/payee-profiles")):
+            self.payouts = _matrix_payouts(self.world)
+        if op_key.split(" ", 1)[1].startswith(("/incentive", "/accruals", "/earnings")):
+            self.incentives = _matrix_incentives(self.world)
+
+
+def _matrix_incentives(world) -> dict:
+    """A rule paying 5 % on invoices; per partner an invoice crediting it, and so an accrual."""
+    from allied.incentives.services import event_record, rule_create
+
+    rule = rule_create(actor=world.admin, data={"name": "Matrix share", "kind": "rebate", "effective_from": "2020-01-01",
+                                                "percent": "5", "triggers": ["invoice_paid"]})
+    out = {"rule": rule, "incentive_event": {}, "accrual": {}}
+    for key, partner in (("a", world.partner_a), ("a1", world.partner_a1), ("b", world.partner_b)):
+        event, _ = event_record(actor=world.finance, data={"kind": "invoice_paid", "external_ref": f"MATRIX-{key}",
+                                                           "partner": partner, "amount": "100", "currency": "USD"})
+        out["incentive_event"][key], out["accrual"][key] = event, event.accruals.get()
+    return out
+
+
+def _matrix_payouts(world) -> dict:
+    """Per partner payable incentives and payment details; one run (by a second finance user, approved by `finance`)
+    paying them; the statements of the last 30 days."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from allied.payouts.services import payout_run_approve, payout_run_create, statements_generate
+    from tests.payouts.factories import incentive_payable, payee, second_finance
+
+    out = {"payout": {}, "statement": {}}
+    for partner in (world.partner_a, world.partner_a1, world.partner_b):
+        incentive_payable(partner, "10.00")
+        payee(partner)
+    today = timezone.localdate()
+    run = payout_run_create(actor=second_finance(world), starts_on=today, ends_on=today)
+    out["run"] = payout_run_approve(actor=world.finance, run=run)
+    statements_generate(actor=None, period_start=today - timedelta(days=30), period_end=today)
+    for key, partner in (("a", world.partner_a), ("a1", world.partner_a1), ("b", world.partner_b)):
+        out["payout"][key] = run.payouts.get(partner=partner)
+        out["statement"][key] = partner.statements.get()
+    return out
+
+
+def _matrix_funds(world) -> dict:
+    """One open MDF period; per partner an allocation, a submitted request and a submitted claim with its proof."""
+    from allied.funds import services
+    from tests.funds.factories import activity_types, approved_request, pdf_upload, period
+
+    activity_types()
+    p = period(world.pmm, pool="100000")
+    out = {"period": p, "allocation": {}, "fund_request": {}, "claim": {}, "proof": {}}
+    for key, partner, user in (("a", world.partner_a, world.a_marketing), ("a1", world.partner_a1, world.a1_admin),
+                               ("b", world.partner_b, world.b_marketing)):
+        out["allocation"][key] = services.allocation_set(actor=world.pmm, period=p, partner=partner, amount="10000")
+        out["fund_request"][key] = services.request_create(actor=user, period=p, data=fund_request_data(requested="100"), submit=True)
+        funded = approved_request(partner, "100", period_obj=p)
+        claim = services.claim_create(actor=user, request=funded, spent="100", proofs=[("invoice", pdf_upload())])
+        out["claim"][key], out["proof"][key] = claim, claim.proofs.get()
+    return out
 
 
 def _matrix_lead(key: str, partner):
@@ -215,6 +356,15 @@ def object_id(objs: ApiObjects, kind: str, key: str | None) -> str:
         "extension": lambda: f"{objs.deal[key].public_id}/{objs.extension[key].public_id}",
         "file": lambda: f"{objs.deal[key].public_id}/{objs.file[key].public_id}",
         "lead": lambda: objs.lead[key].public_id,
+        "period": lambda: objs.funds["period"].public_id,
+        "allocation": lambda: objs.funds["allocation"][key].public_id,
+        "fund_request": lambda: objs.funds["fund_request"][key].public_id,
+        "claim": lambda: objs.funds["claim"][key].public_id,
+        "proof": lambda: f"{objs.funds['claim'][key].public_id}/{objs.funds['proof'][key].public_id}",
+        "payout": lambda: objs.payouts["payout"][key].public_id,
+        "statement": lambda: objs.payouts["statement"][key].public_id,
+        "incentive_event": lambda: objs.incentives["incentive_event"][key].public_id,
+        "accrual": lambda: objs.incentives["accrual"][key].public_id,
     }[kind]()
 
 
@@ -222,6 +372,10 @@ def vendor_object_id(objs: ApiObjects, kind: str) -> str:
     """Public id of the one ``kind`` row the vendor owns (made on first use)."""
     if kind == "application":
         return objs.application.public_id
+    if kind == "payout_run":
+        return objs.payouts["run"].public_id
+    if kind == "incentive_rule":
+        return objs.incentives["rule"].public_id
     account, _ = CustomerAccount.objects.get_or_create(external_id="MATRIX-1", defaults={"name": "Matrix Customer"})
     if kind == "account":
         return account.public_id
@@ -271,6 +425,7 @@ def test_no_leak(world, api_client, op_key, role):
     assert op_key in COVERAGE, f"{op_key} has no row in COVERAGE"
     op = COVERAGE[op_key]
     objs = MatrixObjects(world)
+    objs.prepare(op_key)
     user = getattr(world, role)
     client = api_client.as_user(user)
     is_partner_user = user.partner_id is not None
@@ -305,8 +460,9 @@ def test_no_leak(world, api_client, op_key, role):
         # applications are the vendor's, so for a partner user every application is foreign.
         foreign_keys = []
         if is_partner_user:
-            foreign_keys = [None] if op.obj == "application" else sorted({"a", "a1", "b"} - visible_keys(world, user))
-            assert op.obj == "application" or foreign_key(world, user) in foreign_keys
+            foreign_keys = [] if op.obj in SHARED_OBJECTS else [None] if op.obj == "application" else sorted(
+                {"a", "a1", "b"} - visible_keys(world, user))
+            assert op.obj in SHARED_OBJECTS or op.obj == "application" or foreign_key(world, user) in foreign_keys
         for key in foreign_keys:
             ref = vendor_object_id(objs, op.obj) if op.obj in VENDOR_OBJECTS else object_id(objs, op.obj, key)
             m, url, body = request_for(op_key, op, ref)
@@ -362,6 +518,7 @@ def check_items(world, user, op_key: str, op: Op, resp) -> None:
 def test_without_a_key_only_public_operations_answer(world, client, op_key):
     op = COVERAGE[op_key]
     objs = MatrixObjects(world)
+    objs.prepare(op_key)
     ref = None if op.obj is None else (vendor_object_id(objs, op.obj) if op.obj in VENDOR_OBJECTS else object_id(objs, op.obj, "a"))
     method, url, body = request_for(op_key, op, ref)
     kw = {} if method == "GET" else {"data": body, "content_type": "application/json"}

@@ -17,10 +17,14 @@ from django.utils import timezone
 from allied.customers.models import CustomerAccount
 from allied.deals.models import DealRegistration
 from allied.deals.services import deal_register, file_add
+from allied.funds.models import FundClaim, FundPeriod, FundRequest
+from allied.incentives.models import IncentiveEvent, IncentiveRule
 from allied.leads.models import Lead
 from allied.leads.services import lead_create, lead_reassign
 from allied.onboarding.models import OnboardingTask
 from allied.onboarding.services import journey_start
+from allied.payouts.models import Payout, PayoutRun, Statement
+from allied.payouts.services import payout_run_approve, payout_run_create, statements_generate
 from allied.program.models import ProgramSettings, Tier
 from allied.recruitment.models import Application
 from allied.tiering.models import TierProposal
@@ -34,10 +38,12 @@ class Row:
     side: str  # public | member | vendor | partner
     method: str = "GET"
     obj: str | None = None  # which object the URL takes: task | partner_task | vendor_task | proposal | application | partner
-    perm_roles: tuple[str, ...] | None = None  # vendor pages limited to these roles (others: 404)
+    perm_roles: tuple[str, ...] | None = None  # pages limited to these roles (others: 404)
     path: str | None = None  # fixed path for URLs without an object
 
 
+FUNDS_PARTNER = ("partner_admin", "partner_marketing")
+INCENTIVE_MANAGERS = ("program_admin", "finance")
 COVERAGE: dict[str, Row] = {
     "home": Row("member", path="/"),
     "accounts:login": Row("public", path="/login/"),
@@ -101,6 +107,45 @@ COVERAGE: dict[str, Row] = {
     "leads:partner_stats": Row("vendor", path="/console/leads/partners/"),
     "leads:settings": Row("vendor", path="/console/leads/settings/", perm_roles=("program_admin",)),
     "leads:import": Row("vendor", path="/console/leads/import/"),
+    # payouts and statements: finance acts, every vendor role reads; partner admins see their own money
+    "payouts:console_runs": Row("vendor", path="/console/payouts/"),
+    "payouts:console_run_new": Row("vendor", path="/console/payouts/new/", perm_roles=("finance",)),
+    "payouts:console_run_detail": Row("vendor", obj="payout_run"),
+    "payouts:console_run_progress": Row("vendor", obj="payout_run"),
+    "payouts:console_run_export": Row("vendor", obj="payout_run", perm_roles=("finance",)),
+    "payouts:console_run_action": Row("vendor", "POST", obj="payout_run", perm_roles=("finance",)),
+    "payouts:console_payout_action": Row("vendor", "POST", obj="payout", perm_roles=("finance",)),
+    "payouts:console_statements": Row("vendor", path="/console/payouts/statements/"),
+    "payouts:console_statement_file": Row("vendor", obj="statement"),
+    "payouts:console_payees": Row("vendor", path="/console/payouts/payees/"),
+    "payouts:portal_payouts": Row("partner", path="/portal/payouts/", perm_roles=("partner_admin",)),
+    "payouts:portal_payee": Row("partner", path="/portal/payouts/payee/", perm_roles=("partner_admin",)),
+    "payouts:portal_statements": Row("partner", path="/portal/statements/", perm_roles=("partner_admin",)),
+    "payouts:portal_statement_file": Row("partner", obj="statement", perm_roles=("partner_admin",)),
+    # market development funds: every vendor role reads (funds.review / funds.manage act); partner admins and marketers
+    "funds:console_requests": Row("vendor", path="/console/funds/"),
+    "funds:console_request": Row("vendor", obj="fund_request"),
+    "funds:console_claims": Row("vendor", path="/console/funds/claims/"),
+    "funds:console_claim": Row("vendor", obj="claim"),
+    "funds:console_proof": Row("vendor", obj="proof"),
+    "funds:console_periods": Row("vendor", path="/console/funds/periods/"),
+    "funds:console_period": Row("vendor", obj="fund_period"),
+    "funds:console_activity_types": Row("vendor", path="/console/funds/activity-types/"),
+    "funds:portal_requests": Row("partner", path="/portal/funds/", perm_roles=FUNDS_PARTNER),
+    "funds:portal_new": Row("partner", path="/portal/funds/new/", perm_roles=FUNDS_PARTNER),
+    "funds:portal_request": Row("partner", obj="fund_request", perm_roles=FUNDS_PARTNER),
+    "funds:portal_edit": Row("partner", obj="fund_draft", perm_roles=FUNDS_PARTNER),
+    "funds:portal_proof": Row("partner", obj="request_proof", perm_roles=FUNDS_PARTNER),
+    # incentives: every vendor role reads, program admins and finance change rules and replay; partner admins see earnings
+    "incentives:console_rules": Row("vendor", path="/console/incentives/"),
+    "incentives:console_rule_new": Row("vendor", path="/console/incentives/rules/new/", perm_roles=INCENTIVE_MANAGERS),
+    "incentives:console_rule_detail": Row("vendor", obj="incentive_rule"),
+    "incentives:console_rule_edit": Row("vendor", obj="incentive_rule", perm_roles=INCENTIVE_MANAGERS),
+    "incentives:console_events": Row("vendor", path="/console/incentives/events/"),
+    "incentives:console_event_detail": Row("vendor", obj="incentive_event"),
+    "incentives:console_accruals": Row("vendor", path="/console/incentives/accruals/"),
+    "incentives:console_replay": Row("vendor", path="/console/incentives/replay/", perm_roles=INCENTIVE_MANAGERS),
+    "incentives:portal_earnings": Row("partner", path="/portal/earnings/", perm_roles=("partner_admin",)),
 }
 OBJECT_URLS = {
     "recruitment:detail": "/console/applications/{}/",
@@ -115,6 +160,23 @@ OBJECT_URLS = {
     "deals:console_file": "/console/deals/{}/",
     "leads:portal_detail": "/portal/leads/{}/",
     "leads:console_detail": "/console/leads/{}/",
+    "payouts:console_run_detail": "/console/payouts/{}/",
+    "payouts:console_run_progress": "/console/payouts/{}/progress/",
+    "payouts:console_run_export": "/console/payouts/{}/export.csv",
+    "payouts:console_run_action": "/console/payouts/{}/approve/",
+    "payouts:console_payout_action": "/console/payouts/payments/{}/",
+    "payouts:console_statement_file": "/console/payouts/statements/{}/pdf/",
+    "payouts:portal_statement_file": "/portal/statements/{}/pdf/",
+    "funds:console_request": "/console/funds/requests/{}/",
+    "funds:console_claim": "/console/funds/claims/{}/",
+    "funds:console_proof": "/console/funds/claims/{}/",  # the id is "<claim>/proofs/<proof>"
+    "funds:console_period": "/console/funds/periods/{}/",
+    "funds:portal_request": "/portal/funds/requests/{}/",
+    "funds:portal_edit": "/portal/funds/requests/{}/edit/",
+    "funds:portal_proof": "/portal/funds/requests/{}/",  # the id is "<request>/proofs/<proof>"
+    "incentives:console_rule_detail": "/console/incentives/rules/{}/",
+    "incentives:console_rule_edit": "/console/incentives/rules/{}/edit/",
+    "incentives:console_event_detail": "/console/incentives/events/{}/",
 }
 
 
@@ -160,7 +222,46 @@ def objects(world):
         lead = lead_create(actor=world.cam, data=lead_data(company_name=f"Lead for {p.name}", website=f"{slug}-lead.example",
                                                            contact_email=f"buyer@{slug}-lead.example"), route=False)
         lead_reassign(actor=world.cam, lead=lead, partner=p, reason="matrix")
+    _payouts_and_statements(world)
+    _funds(world)
+    _incentives(world)
     return world
+
+
+def _incentives(world) -> None:
+    """A rule paying 5 % on invoices; per partner an invoice event crediting it (and so an accrual)."""
+    from allied.incentives.services import event_record, rule_create
+
+    rule_create(actor=world.admin, data={"name": "Matrix share", "kind": "rebate", "effective_from": "2020-01-01", "percent": "5",
+                                         "triggers": ["invoice_paid"]})
+    for p in (world.partner_a, world.partner_a1, world.partner_b):
+        event_record(actor=world.finance, data={"kind": "invoice_paid", "external_ref": f"MATRIX-{p.public_id}", "partner": p,
+                                                "amount": "100", "currency": "USD"})
+
+
+def _funds(world) -> None:
+    """One open MDF period; per partner a draft request and an approved one with a claim and its proof."""
+    from allied.funds.services import claim_create, request_create
+    from tests.funds.factories import activity_types, approved_request, pdf_upload, period, request_data
+
+    activity_types()
+    p = period(world.pmm, name="Matrix period")
+    for partner, user in ((world.partner_a, world.a_marketing), (world.partner_a1, world.a1_admin), (world.partner_b, world.b_marketing)):
+        request_create(actor=user, period=p, data=request_data(title="Matrix draft"))
+        funded = approved_request(partner, "100", period_obj=p)
+        claim_create(actor=user, request=funded, spent="50", proofs=[("invoice", pdf_upload())])
+
+
+def _payouts_and_statements(world) -> None:
+    """Payable incentives for each partner, a run (made by a second finance user, approved) and this quarter's statements."""
+    from tests.payouts.factories import incentive_payable, second_finance
+
+    for p in (world.partner_a, world.partner_a1, world.partner_b):
+        incentive_payable(p, "10.00")
+    today = timezone.localdate()
+    run = payout_run_create(actor=second_finance(world), starts_on=today, ends_on=today)
+    payout_run_approve(actor=world.finance, run=run)
+    statements_generate(actor=None, period_start=today - timedelta(days=30), period_end=today)
 
 
 def _object_id(kind: str, partner) -> str:
@@ -182,6 +283,28 @@ def _object_id(kind: str, partner) -> str:
         return f"{deal.public_id}/files/{deal.room_files.get().public_id}"
     if kind == "lead":
         return Lead.objects.get(partner=partner).public_id
+    if kind == "payout_run":  # the vendor's own: partner users get 404 for every one
+        return PayoutRun.objects.get().public_id
+    if kind == "payout":
+        return Payout.objects.get(partner=partner).public_id
+    if kind == "statement":
+        return Statement.objects.get(partner=partner).public_id
+    if kind in ("fund_request", "fund_draft"):
+        return FundRequest.objects.get(partner=partner, status="draft" if kind == "fund_draft" else "approved").public_id
+    if kind == "fund_period":  # program-wide: the same one whoever's it is
+        return FundPeriod.objects.get(name="Matrix period").public_id
+    if kind == "claim":
+        return FundClaim.objects.get(partner=partner).public_id
+    if kind == "proof":
+        claim = FundClaim.objects.get(partner=partner)
+        return f"{claim.public_id}/proofs/{claim.proofs.get().public_id}"
+    if kind == "incentive_rule":  # the vendor's own: partner users get 404 for every one
+        return IncentiveRule.objects.get(name="Matrix share").public_id
+    if kind == "incentive_event":
+        return IncentiveEvent.objects.get(external_ref=f"MATRIX-{partner.public_id}").public_id
+    if kind == "request_proof":
+        claim = FundClaim.objects.select_related("request").get(partner=partner)
+        return f"{claim.request.public_id}/proofs/{claim.proofs.get().public_id}"
     raise AssertionError(kind)
 
 
@@ -234,7 +357,7 @@ def test_page_matrix(objects, client, role):
                 "public": True,
                 "member": user is not None,
                 "vendor": is_vendor and (row.perm_roles is None or user.role in row.perm_roles),
-                "partner": user is not None and not is_vendor,
+                "partner": user is not None and not is_vendor and (row.perm_roles is None or user.role in row.perm_roles),
             }[row.side]
             if name == "media":
                 expect = {404}

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
-def _allocate(world, key="k1", amount=D("100.00")):
+def _allocate(world, key="k1", amount="100.00"):
+    amount = D(amount) if isinstance(amount, str) else amount
     return ledger_post(kind="mdf.allocate", idempotency_key=key, currency="USD", partner_id=world.partner_b.pk,
                        legs=move(amount, source=("mdf.pool", None), to=("mdf.allocated", world.partner_b.pk)))
 
@@ -134,3 +135,16 @@ def test_a_partner_sees_only_its_own_transactions(world):
     assert selectors.transaction_list(actor=world.b_admin).count() == 1
     assert selectors.transaction_list(actor=world.a_admin).count() == 0
     assert selectors.transaction_list(actor=world.finance).count() == 1
+
+
+def test_the_ledger_clock_back_dates_postings_that_name_no_date(world):
+    from datetime import UTC, datetime
+
+    from allied.ledger.services import ledger_clock
+
+    at = datetime(2025, 3, 31, 12, tzinfo=UTC)
+    with ledger_clock(at):
+        txn = _allocate(world)
+    assert txn.effective_at == at
+    assert selectors.partner_balances(partner_id=world.partner_b.pk, as_of=at) == {}
+    assert _allocate(world, key="k2").effective_at > at

@@ -4,8 +4,10 @@ from allied.core import hooks
 
 
 def on_deal_won(*, deal, actor) -> None:
-    """A won deal is an incentive event; its accruals are posted in the same transaction."""
-    # filled in by the incentives engine work (issue 5)
+    """A won deal is an incentive event; its accruals are posted in the same transaction as the win."""
+    from .services import event_from_deal
+
+    event_from_deal(deal=deal, actor=actor)
 
 
 def register() -> None:

@@ -38,6 +38,8 @@ class WebForm(forms.Form):
     fax_number = forms.CharField(required=False, label="Leave this empty",
                                  widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
     token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The tracking code of the campaign or MDF activity whose page embeds the form (?campaign=fr_...).
+    campaign = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("fax_number", "token")}

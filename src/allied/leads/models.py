@@ -113,6 +113,8 @@ class Lead(models.Model):
     currency = models.CharField(max_length=3, default="USD")
     message = models.TextField(blank=True)
     consent = models.BooleanField(default=False, help_text="The contact agreed to be contacted by a partner.")
+    campaign = models.CharField(max_length=40, blank=True, db_index=True,
+                                help_text="Tracking code of the MDF activity or campaign that produced the lead.")
 
     status = models.CharField(max_length=12, choices=LeadStatus.choices, default=LeadStatus.NEW, db_index=True)
     partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="leads",

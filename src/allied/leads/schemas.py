@@ -53,6 +53,8 @@ class LeadIn(Schema):
     message: str = ""
     consent: bool = Field(False, description="The contact agreed to be contacted by a partner.")
     external_ref: str = Field("", description="The lead's id in your CRM.")
+    campaign: str = Field("", max_length=40, description="Tracking code of the campaign or MDF activity that produced the lead "
+                                                      "(an MDF request's id, `fr_...`, attributes the lead to it).")
 
 
 class LeadOut(PublicOut):
@@ -86,6 +88,7 @@ class LeadOut(PublicOut):
     currency: str
     message: str
     consent: bool
+    campaign: str
     created_at: datetime
     updated_at: datetime
 

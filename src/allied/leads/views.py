@@ -94,7 +94,7 @@ def _framable(response):
 @csrf_exempt  # framed on another site, the CSRF cookie is third-party and often blocked; nothing here acts for a signed-in user
 @xframe_options_exempt
 def web_form(request):
-    form = WebForm(request.POST or None, initial={"token": form_token()})
+    form = WebForm(request.POST or None, initial={"token": form_token(), "campaign": request.GET.get("campaign", "")[:40]})
     status = 200
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.get("fax_number"):

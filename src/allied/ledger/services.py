@@ -9,6 +9,8 @@ same fact collide on the key's unique index instead of paying twice.
 
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,6 +21,19 @@ from allied.core.errors import Conflict, DomainError
 from allied.core.money import clean_currency, from_minor, to_minor
 
 from .models import VENDOR_CODES, AccountCode, LedgerAccount, LedgerEntry, LedgerTransaction
+
+_clock: ContextVar = ContextVar("ledger_clock", default=None)
+
+
+@contextmanager
+def ledger_clock(at):
+    """Postings inside count as of ``at`` unless they say otherwise: how the demo seed writes two years of
+    history through the real services. ``created_at`` stays the real time of writing."""
+    token = _clock.set(at)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,7 @@ def ledger_post(*, kind: str, idempotency_key: str, currency: str, legs: list[Le
         with transaction.atomic():
             txn = LedgerTransaction.objects.create(
                 kind=kind, memo=memo[:500], idempotency_key=idempotency_key, body_hash=body_hash, partner_id=partner_id,
-                source=source[:80], effective_at=effective_at or timezone.now(),
+                source=source[:80], effective_at=effective_at or _clock.get() or timezone.now(),
                 created_by=actor if getattr(actor, "pk", None) else None, reverses=reverses)
     except IntegrityError:  # the same key committed by a concurrent request a moment ago
         return _replay(LedgerTransaction.objects.get(idempotency_key=idempotency_key), body_hash)

@@ -35,6 +35,7 @@ from allied.tiering.services import tier_evaluate
 
 from .deals import deal_mix_partner, seed_deals
 from .leads import seed_leads
+from .money import seed_money
 from .names import CORES, COUNTRIES, FIRST, LAST, NEWS, PREFIXES, SUFFIXES
 
 DEMO_PASSWORD = "allied-demo-2026"
@@ -54,6 +55,8 @@ class SeedResult:
     accounts: int = 0
     deals: int = 0
     leads: int = 0
+    fund_requests: int = 0
+    payouts: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (email, password, who)
 
 
@@ -324,6 +327,10 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
 
     # 8b. Two years of leads, routed week by week by the real routing engine; partners answer by strength.
     res.leads = seed_leads(rng=random.Random(g.rng.getrandbits(64)), now=now, partners=rows, strengths=strengths).leads
+
+    # 8c. Two years of partner money: MDF periods, requests, claims; incentive accruals; payouts.
+    money = seed_money(rng=random.Random(g.rng.getrandbits(64)), now=now, partners=rows, strengths=strengths)
+    res.fund_requests, res.payouts = money.requests, money.payouts
 
     # 9. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
     tier_evaluate(actor=None)

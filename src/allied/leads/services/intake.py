@@ -29,7 +29,7 @@ from ..models import OPEN_STATUSES, Lead, LeadSource, LeadStatus, RoutingSetting
 from .routing import lead_route, leads_route_batch
 
 TEXT = {"company_name": 255, "website": 255, "region": 8, "postcode": 20, "city": 100, "contact_name": 200, "contact_phone": 40,
-        "contact_title": 120, "specialty": 80, "segment": 20, "message": 5000, "external_ref": 100}
+        "contact_title": 120, "specialty": 80, "segment": 20, "message": 5000, "external_ref": 100, "campaign": 40}
 MAX_ROWS = 10_000
 
 
@@ -165,6 +165,7 @@ COLUMNS = {
     "products": ["products", "product"], "specialty": ["specialty", "interest"], "segment": ["segment"],
     "estimated_amount": ["estimated_amount", "amount", "budget"], "currency": ["currency"], "message": ["message", "notes", "description"],
     "external_ref": ["external_ref", "id", "lead id", "record id"], "consent": ["consent"],
+    "campaign": ["campaign", "campaign code", "tracking code", "utm_campaign"],
 }
 
 

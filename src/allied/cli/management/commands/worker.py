@@ -10,8 +10,11 @@ from django.utils import timezone
 from allied.core.models import ScheduledRun
 from allied.core.tasks import outbox_deliver_task
 from allied.deals.tasks import deals_housekeeping_task
+from allied.funds.tasks import funds_housekeeping_task
+from allied.incentives.tasks import incentives_release_task
 from allied.leads.tasks import leads_housekeeping_task, leads_retry_task
 from allied.onboarding.tasks import onboarding_overdue_alert_task
+from allied.payouts.services import payout_runs_resume
 from allied.tiering.tasks import tier_evaluate_task
 
 SCHEDULE = [
@@ -21,6 +24,8 @@ SCHEDULE = [
     ("deals_housekeeping", timedelta(hours=1), deals_housekeeping_task),
     ("leads_housekeeping", timedelta(minutes=5), leads_housekeeping_task),
     ("leads_retry", timedelta(hours=1), leads_retry_task),
+    ("incentives_release", timedelta(hours=1), incentives_release_task),
+    ("funds_housekeeping", timedelta(hours=24), funds_housekeeping_task),
 ]
 
 
@@ -46,6 +51,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_schedule, batch, **opts):
         call_command("migrate", verbosity=0, interactive=False)
+        payout_runs_resume()  # payout runs a killed worker left half paid carry on (paid payouts are skipped)
         if batch:
             schedule_due_jobs() if not no_schedule else None
             call_command("db_worker", batch=True, verbosity=opts.get("verbosity", 1))
