@@ -110,6 +110,7 @@ def test_console_rule_pages(page, world):
     page.screenshot(path="/tmp/incentives-rules.png", full_page=True)
     page.get_by_role("navigation", name="Money").get_by_role("link", name="Incentive events").click()
     expect(page.get_by_test_id("events")).to_contain_text("Deal won")
+    page.screenshot(path="/tmp/incentives-events.png", full_page=True)
     page.get_by_role("link", name="Deal won").first.click()
     page.screenshot(path="/tmp/incentives-event.png", full_page=True)
     page.get_by_role("navigation", name="Money").get_by_role("link", name="Accruals").click()

@@ -239,5 +239,5 @@ def payee_profile_get(request, partner_id: str):
                           "Finance: only `erp_vendor_id`.")
 def payee_profile_update(request, partner_id: str, payload: PayeeProfileIn):
     partner = _payee_partner(request, partner_id)
-    services.payee_profile_update(actor=request.auth, partner=partner, data=payload.dict(exclude_none=True))
+    services.payee_profile_update(actor=request.auth, partner=partner, data=payload.dict(exclude_unset=True))
     return selectors.payee_profile_get(actor=request.auth, partner=partner)

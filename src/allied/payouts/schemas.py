@@ -285,12 +285,14 @@ class PayeeProfileOut(Schema):
 
 
 class PayeeProfileIn(Schema):
-    legal_name: str | None = None
-    payment_method: Literal["ach", "sepa", "wire", "paypal", "check"] | None = None
-    account_number: str | None = Field(None, description="Full account number or IBAN; only its last four characters are stored.")
-    tax_id: str | None = None
-    remittance_email: str | None = None
-    erp_vendor_id: str | None = Field(None, description="Finance only: the partner's supplier id in the ERP.")
+    """Only the fields sent change."""
+
+    legal_name: str = ""
+    payment_method: Literal["ach", "sepa", "wire", "paypal", "check"] = "ach"
+    account_number: str = Field("", description="Full account number or IBAN; only its last four characters are stored.")
+    tax_id: str = ""
+    remittance_email: str = ""
+    erp_vendor_id: str = Field("", description="Finance only: the partner's supplier id in the ERP.")
 
 
 class PayeeProfilePage(Schema):

@@ -99,7 +99,7 @@ def _slug(name: str) -> str:
 
 def _vendor_users(password_hash: str, n_partners: int) -> tuple[User, list[User]]:
     specs = [(ADMIN_EMAIL, "Avery Admin", "program_admin"), ("pmm@vendor.example", "Morgan Marketing", "pmm"),
-             ("finance@vendor.example", "Finley Finance", "finance")]
+             ("finance@vendor.example", "Finley Finance", "finance"), ("controller@vendor.example", "Casey Controller", "finance")]
     n_cams = max(3, min(25, n_partners // 60))
     specs += [(f"cam{i}@vendor.example", f"{FIRST[i % len(FIRST)]} {LAST[(i * 7) % len(LAST)]}", "cam") for i in range(1, n_cams + 1)]
     users = {}

@@ -27,6 +27,8 @@ from allied.funds.models import FundClaim, FundPeriod, FundRequest
 from allied.leads.models import Lead
 from allied.ledger.services import ledger_clock
 from allied.partners.models import Partner, PartnerStatus
+from allied.payouts import services as payouts
+from allied.payouts.models import Payout, PayoutRun
 
 ACTIVITIES = [  # (activity type, title, share of the budget asked from the vendor)
     ("events", "Customer roundtable and demo day", Decimal("0.5")),
@@ -182,7 +184,35 @@ def _attribute_leads(*, rng, request: FundRequest, partner: Partner) -> None:
         Lead.objects.filter(pk__in=picked).update(campaign=request.public_id)
 
 
+def seed_payout_run(*, at: datetime, label: str, starts_on: date, ends_on: date, res: MoneyResult) -> None:
+    """Finance pays what is payable: one run, approved by a second finance user (four eyes), executed."""
+    finance = list(User.objects.filter(role="finance", partner__isnull=True, is_active=True).order_by("pk")[:2])
+    if len(finance) < 2:
+        return
+    with ledger_clock(at):
+        try:
+            run = payouts.payout_run_create(actor=finance[0], starts_on=starts_on, ends_on=ends_on, period_label=label,
+                                            note="Quarterly payout run.", payable_by=_at(ends_on + timedelta(days=1), 0))
+        except DomainError:  # nothing payable this quarter
+            return
+        payouts.payout_run_approve(actor=finance[1], run=run)
+        payouts.payout_run_start(actor=finance[1], run=run)
+        payouts.payout_run_execute(run=run, actor=finance[1])
+    PayoutRun.objects.filter(pk=run.pk).update(created_at=at - timedelta(days=2), approved_at=at - timedelta(days=1),
+                                               started_at=at, completed_at=at)
+    Payout.objects.filter(run=run, paid_at__isnull=False).update(paid_at=at)
+    FundClaim.objects.filter(payout_link__payout__run=run).update(paid_at=at)
+    res.payouts += run.payouts.count()
+
+
 def seed_money(*, rng: random.Random, now: datetime, partners: list[Partner], strengths: list[float]) -> MoneyResult:
     res = MoneyResult()
     seed_funds(rng=rng, now=now, partners=partners, strengths=strengths, res=res)
+    # Finance pays each past quarter some weeks after it ends; the current quarter is still open.
+    for start, end, name in _quarters(now, 9)[:-1]:
+        at = _at(min(end + timedelta(days=25), now.date() - timedelta(days=1)), 16)
+        seed_payout_run(at=at, label=name, starts_on=start, ends_on=end, res=res)
+    last_start, last_end, _ = _quarters(now, 2)[0]
+    with ledger_clock(_at(last_end + timedelta(days=1), 6)):
+        payouts.statements_generate(actor=None, period_start=last_start, period_end=last_end)
     return res

@@ -70,3 +70,16 @@ def test_a_clawback_after_payment_leaves_a_debt_that_nets_against_the_next_earni
     won_deal(world.a_sales, "3000")
     incentives_release()
     assert balances(world.partner_a) == {"payable": D("200.00"), "paid": D("100.00")}
+
+
+def test_postings_follow_the_ledger_clock(world):
+    """The demo seed writes two years of history through the services: postings count when its clock says."""
+    from allied.ledger.services import ledger_clock
+
+    at = timezone.now() - timedelta(days=100)
+    rule(world, percent="10")
+    with ledger_clock(at):
+        won_deal(world.a_sales, "1000", closed_at=at)
+    assert LedgerTransaction.objects.get(kind="incentive.accrual").effective_at == at
+    incentives_release(today=timezone.localdate(at))
+    assert LedgerTransaction.objects.get(kind="incentive.release").effective_at.date() == timezone.localdate(at)

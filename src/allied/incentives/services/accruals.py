@@ -154,6 +154,7 @@ def reconcile(*, start: date, end: date, partner_ids: set[int] | None = None, ac
     Call inside a transaction. The partners concerned are locked (in key order) first, so two evaluations
     touching the same partner run one after the other.
     """
+    posting_at = now  # None: the ledger's clock (real time, or the demo seed's ledger_clock)
     now = now or timezone.now()
     rules = applied_rules()
     largest = _largest_period(rules)
@@ -208,7 +209,7 @@ def reconcile(*, start: date, end: date, partner_ids: set[int] | None = None, ac
             row.releasable_on = original.releasable_on if original is not None else accrual.releasable_on
         target = to_minor(accrual.amount, accrual.currency)
         if _post(row, target, event=event, rule=rule, partner_public_id=public[accrual.partner_id], actor=actor, now=now,
-                 net=net):
+                 posting_at=posting_at, net=net):
             outcome.changed += 1
         elif before != (row.pk, row.basis_minor, row.explanation, row.releasable_on):
             row.updated_at = now
@@ -219,7 +220,7 @@ def reconcile(*, start: date, end: date, partner_ids: set[int] | None = None, ac
             continue
         row.explanation = (f"Reversed on {today.isoformat()}: the rules in force no longer give this. Was: {row.explanation}")[:2000]
         _post(row, 0, event=event_by_pk[key[0]], rule=row.rule, partner_public_id=public[row.partner_id], actor=actor, now=now,
-              net=net)
+              posting_at=posting_at, net=net)
         outcome.changed += 1
         outcome.rows.append(row)
     outcome.accruals = len(wanted)
@@ -227,7 +228,7 @@ def reconcile(*, start: date, end: date, partner_ids: set[int] | None = None, ac
     return outcome
 
 
-def _post(row: IncentiveAccrual, target: int, *, event, rule, partner_public_id: str, actor, now, net) -> bool:
+def _post(row: IncentiveAccrual, target: int, *, event, rule, partner_public_id: str, actor, now, posting_at, net) -> bool:
     """Post ``target - row.amount_minor`` for ``row``; False when nothing is due."""
     delta = target - row.amount_minor
     if delta == 0:
@@ -242,7 +243,7 @@ def _post(row: IncentiveAccrual, target: int, *, event, rule, partner_public_id:
         kind, legs = "incentive.clawback", move(amount, source=bucket, to=("incentive.clawback", None))
     key = f"incentive:{event.public_id}:{rule.public_id}:{partner_public_id}:{row.revision}:{target}"
     txn = ledger_post(kind=kind, idempotency_key=key, currency=row.currency, legs=legs, memo=row.explanation[:500],
-                      partner_id=row.partner_id, source=f"incentive-accrual:{row.public_id}", effective_at=now, actor=actor)
+                      partner_id=row.partner_id, source=f"incentive-accrual:{row.public_id}", effective_at=posting_at, actor=actor)
     row.amount_minor = target
     row.revision += 1
     row.txn = txn

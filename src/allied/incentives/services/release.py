@@ -28,11 +28,13 @@ KINDS = {AccrualState.HELD: "incentive.hold", AccrualState.PAYABLE: "incentive.r
 
 
 def _moment(today: date, now=None):
-    """When the postings count: now, or the end of ``today`` when releasing for a day gone by."""
-    now = now or timezone.now()
-    if today >= timezone.localdate(now):
+    """When the postings count: ``now``, the end of ``today`` when releasing for a day gone by, else the ledger's
+    clock (real time, or the demo seed's ``ledger_clock``)."""
+    if now is not None:
         return now
-    return timezone.make_aware(datetime.combine(today, time(23, 59, 59)))
+    if today < timezone.localdate():
+        return timezone.make_aware(datetime.combine(today, time(23, 59, 59)))
+    return None
 
 
 @transaction.atomic
@@ -62,7 +64,7 @@ def incentives_release(*, today: date | None = None, now=None) -> dict:
                 partner_id=partner_id, source=f"incentive-release:{today.isoformat()}", effective_at=at)
             counts["postings"] += 1
         ids = [r.pk for r in members]
-        update = {"state": to, "updated_at": at}
+        update = {"state": to, "updated_at": at or timezone.now()}
         if txn is not None:
             update["release_txn"] = txn
         for i in range(0, len(ids), 900):

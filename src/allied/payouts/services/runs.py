@@ -13,7 +13,7 @@ resumes runs left in ``processing`` (``payout_runs_resume``).
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
@@ -80,16 +80,19 @@ def _reserved_incentives() -> dict[tuple[int, str], int]:
 
 @transaction.atomic
 def payout_run_create(*, actor, starts_on, ends_on, period_label: str = "", note: str = "",
-                      partner_ids: list[int] | None = None) -> PayoutRun:
-    """Gather everything payable now into a draft run: one payout per partner and currency.
+                      partner_ids: list[int] | None = None, payable_by: datetime | None = None) -> PayoutRun:
+    """Gather everything payable now (or by ``payable_by``) into a draft run: one payout per partner and currency.
 
     Payable: approved MDF claims not yet paid and not in another run, and the positive
-    ``incentive.payable`` balances less what open runs already include.
+    ``incentive.payable`` balances less what open runs already include. With ``payable_by``, only claims
+    approved and incentive balances reached before that moment (how the demo pays quarter by quarter).
     """
     _finance(actor)
     label, starts_on, ends_on = _clean_period(period_label, starts_on, ends_on)
+    cutoff = min(payable_by, timezone.now()) if payable_by else timezone.now() + timedelta(seconds=1)
     _serialise_run_creation()
-    claims = list(funds_selectors.claims_payable(partner_ids=partner_ids).filter(payout_link__isnull=True))
+    claims = list(funds_selectors.claims_payable(partner_ids=partner_ids)
+                  .filter(payout_link__isnull=True, decided_at__lt=cutoff))
     owed: dict[tuple[int, str], dict] = defaultdict(lambda: {"mdf": 0, "incentive": 0, "claims": []})
     for claim in claims:
         if not claim.approved_minor or claim.approved_minor <= 0:
@@ -98,7 +101,7 @@ def payout_run_create(*, actor, starts_on, ends_on, period_label: str = "", note
         row["mdf"] += claim.approved_minor
         row["claims"].append(claim)
     reserved = _reserved_incentives()
-    balances = balances_by_partner(codes=[AccountCode.INCENTIVE_PAYABLE], partner_ids=partner_ids)
+    balances = balances_by_partner(codes=[AccountCode.INCENTIVE_PAYABLE], partner_ids=partner_ids, as_of=cutoff)
     for (partner_id, currency, _code), minor in balances.items():
         available = minor - reserved.get((partner_id, currency), 0)
         if available > 0:
