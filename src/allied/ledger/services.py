@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from allied.core.errors import Conflict, DomainError
@@ -73,18 +74,24 @@ def _check(legs: list[Leg], currency: str) -> dict[tuple[str, int | None], int]:
 
 
 def accounts_for(keys, currency: str) -> dict[tuple[str, int | None], LedgerAccount]:
-    """The accounts for ``(code, partner_id)`` keys in ``currency``, created on first use."""
-    found: dict[tuple[str, int | None], LedgerAccount] = {}
+    """The accounts for ``(code, partner_id)`` keys in ``currency`` (one query), created on first use."""
+    keys = list(keys)
+    codes = {code for code, _ in keys}
+    partner_ids = {pid for _, pid in keys if pid is not None}
+    q = Q(partner__isnull=True) if any(pid is None for _, pid in keys) else Q(pk__in=[])
+    if partner_ids:
+        q |= Q(partner_id__in=partner_ids)
+    found = {(a.code, a.partner_id): a for a in LedgerAccount.objects.filter(q, code__in=codes, currency=currency)}
     for code, partner_id in keys:
-        account = LedgerAccount.objects.filter(code=code, partner_id=partner_id, currency=currency).first()
-        if account is None:
-            try:
-                with transaction.atomic():
-                    account = LedgerAccount.objects.create(code=code, partner_id=partner_id, currency=currency)
-            except IntegrityError:  # created by a concurrent posting
-                account = LedgerAccount.objects.get(code=code, partner_id=partner_id, currency=currency)
+        if (code, partner_id) in found:
+            continue
+        try:
+            with transaction.atomic():
+                account = LedgerAccount.objects.create(code=code, partner_id=partner_id, currency=currency)
+        except IntegrityError:  # created by a concurrent posting
+            account = LedgerAccount.objects.get(code=code, partner_id=partner_id, currency=currency)
         found[(code, partner_id)] = account
-    return found
+    return {key: found[key] for key in keys}
 
 
 @transaction.atomic

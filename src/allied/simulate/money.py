@@ -22,8 +22,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from allied.accounts.models import User
 from allied.core.errors import DomainError
+from allied.deals.models import DealRegistration, DealStatus
 from allied.funds import services as funds
 from allied.funds.models import FundClaim, FundPeriod, FundRequest
+from allied.incentives import services as incentives
 from allied.leads.models import Lead
 from allied.ledger.services import ledger_clock
 from allied.partners.models import Partner, PartnerStatus
@@ -192,7 +194,7 @@ def seed_payout_run(*, at: datetime, label: str, starts_on: date, ends_on: date,
     with ledger_clock(at):
         try:
             run = payouts.payout_run_create(actor=finance[0], starts_on=starts_on, ends_on=ends_on, period_label=label,
-                                            note="Quarterly payout run.", payable_by=_at(ends_on + timedelta(days=1), 0))
+                                            note="Quarterly payout run.", payable_by=at)
         except DomainError:  # nothing payable this quarter
             return
         payouts.payout_run_approve(actor=finance[1], run=run)
@@ -205,13 +207,77 @@ def seed_payout_run(*, at: datetime, label: str, starts_on: date, ends_on: date,
     res.payouts += run.payouts.count()
 
 
+def _rule(name: str, kind: str, since: date, **params) -> dict:
+    return {"name": name, "kind": kind, "effective_from": since.isoformat(), **params}
+
+
+def demo_incentive_rules(since: date) -> list[dict]:
+    """A program a mid-size vendor runs: tiered rebates with volume brackets, referral fees, SPIFs and bonuses."""
+    return [
+        _rule("Silver resale rebate", "rebate", since, percent="3", conditions={"tiers": ["Silver"], "roles": ["sourcing"]},
+              clawback_days=90),
+        _rule("Gold resale rebate", "rebate", since, currency="USD", brackets=[{"start": "0", "percent": "4"},
+              {"start": "250000", "percent": "5"}, {"start": "1000000", "percent": "6"}],
+              conditions={"tiers": ["Gold"], "roles": ["sourcing"]}, holdback_days=30, clawback_days=90),
+        _rule("Platinum resale rebate", "rebate", since, currency="USD", brackets=[{"start": "0", "percent": "5"},
+              {"start": "500000", "percent": "6.5"}], accelerator={"threshold": "2000000", "multiplier": "1.25"},
+              conditions={"tiers": ["Platinum"], "roles": ["sourcing"]}, holdback_days=30, clawback_days=180),
+        _rule("Referral commission", "referral", since, percent="5", conditions={"partner_types": ["referral"]}, clawback_days=60),
+        _rule("Implementation partner fee", "rebate", since, percent="2", conditions={"roles": ["implementing"]}),
+        _rule("New-logo bonus", "new_logo", since, currency="USD", fixed="500.00",
+              conditions={"deal_types": ["new_logo"], "roles": ["sourcing"]}, holdback_days=60, clawback_days=90),
+        _rule("Renewal reward", "renewal", since, percent="2", conditions={"deal_types": ["renewal"]}),
+        _rule("Upsell reward", "upsell", since, currency="USD", percent="4", cap="25000", period="quarter",
+              conditions={"deal_types": ["upsell"]}),
+        _rule("Security suite SPIF", "spif", since, currency="USD", fixed="250.00", cap="2500", period="quarter",
+              conditions={"products": ["security-suite"]}),
+    ]
+
+
+def seed_incentives(*, now: datetime, quarters, res: MoneyResult) -> dict[str, list]:
+    """The demo program's rules, and every won deal of the last two years as an incentive event, by quarter."""
+    admin = User.objects.filter(role="program_admin", partner__isnull=True).order_by("pk").first()
+    if admin is None:
+        return {}
+    since = quarters[0][0]
+    for data in demo_incentive_rules(since):
+        incentives.rule_create(actor=admin, data=data, now=_at(since, 7))
+    won = (DealRegistration.objects.filter(status=DealStatus.WON, closed_at__gte=_at(since, 0), closed_at__lte=now)
+           .select_related("partner").order_by("closed_at", "pk"))
+    by_quarter: dict[str, list] = {name: [] for _, _, name in quarters}
+    for deal in won:
+        for start, end, name in quarters:
+            if start <= deal.closed_at.date() <= end:
+                by_quarter[name].append(deal)
+                break
+    return by_quarter
+
+
 def seed_money(*, rng: random.Random, now: datetime, partners: list[Partner], strengths: list[float]) -> MoneyResult:
     res = MoneyResult()
+    if FundPeriod.objects.exists():  # money history is seeded once; partners added later start fresh
+        return res
+    quarters = _quarters(now, 9)
     seed_funds(rng=rng, now=now, partners=partners, strengths=strengths, res=res)
-    # Finance pays each past quarter some weeks after it ends; the current quarter is still open.
-    for start, end, name in _quarters(now, 9)[:-1]:
-        at = _at(min(end + timedelta(days=25), now.date() - timedelta(days=1)), 16)
-        seed_payout_run(at=at, label=name, starts_on=start, ends_on=end, res=res)
+    won = seed_incentives(now=now, quarters=quarters, res=res)
+    # Quarter by quarter: deals won accrue, holdbacks release some weeks after the quarter, then finance pays.
+    for start, end, name in quarters:
+        for deal in won.get(name, []):
+            incentives.event_from_deal(deal=deal, now=deal.closed_at, accrue=False)
+        res.accruals += len(won.get(name, []))
+        month = start
+        while month <= min(end, now.date()):  # accrue month by month, each month's postings dated at its end
+            nxt = (month + timedelta(days=32)).replace(day=1)
+            at = min(_at(nxt - timedelta(days=1), 23), now)
+            with ledger_clock(at):
+                incentives.reconcile(start=month, end=nxt, now=at)
+            month = nxt
+        release_on = min(end + timedelta(days=20), now.date())
+        with ledger_clock(_at(release_on, 5)):
+            incentives.incentives_release(today=release_on, now=_at(release_on, 5))
+        if end < now.date():
+            at = _at(min(end + timedelta(days=25), now.date() - timedelta(days=1)), 16)
+            seed_payout_run(at=at, label=name, starts_on=start, ends_on=end, res=res)
     last_start, last_end, _ = _quarters(now, 2)[0]
     with ledger_clock(_at(last_end + timedelta(days=1), 6)):
         payouts.statements_generate(actor=None, period_start=last_start, period_end=last_end)

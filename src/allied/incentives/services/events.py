@@ -75,8 +75,9 @@ def event_accrue(*, event: IncentiveEvent, actor=None, now=None) -> Outcome:
 
 
 @transaction.atomic
-def event_from_deal(*, deal: DealRegistration, actor=None, now=None) -> IncentiveEvent:
-    """The incentive event of a won deal (once per deal), accrued at once."""
+def event_from_deal(*, deal: DealRegistration, actor=None, now=None, accrue: bool = True) -> IncentiveEvent:
+    """The incentive event of a won deal (once per deal), accrued at once (``accrue=False``: by a later
+    ``reconcile`` over the period, as the demo seed does for two years of deals)."""
     existing = IncentiveEvent.objects.filter(source=EventSource.DEAL, external_ref=deal.public_id).first()
     if existing is not None:
         return existing
@@ -88,7 +89,8 @@ def event_from_deal(*, deal: DealRegistration, actor=None, now=None) -> Incentiv
                     now=now)
     audit_record(actor=actor, action="incentive_event.recorded", obj=event, partner_id=deal.partner_id,
                  after={"kind": event.kind, "deal": deal.public_id, "amount": str(amount), "currency": currency})
-    event_accrue(event=event, actor=actor, now=now)
+    if accrue:
+        event_accrue(event=event, actor=actor, now=now)
     return event
 
 
