@@ -116,7 +116,8 @@ def _vendor_users(password_hash: str, n_partners: int) -> tuple[User, list[User]
 
 
 @transaction.atomic
-def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int], None] | None = None) -> SeedResult:
+def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int], None] | None = None,
+                   money: bool = True) -> SeedResult:
     """Create ``partners`` partners with users, history, applications, onboarding, customer accounts and deal
     registrations. Idempotent per empty DB. ``progress(stage, n)`` reports ``3 * partners`` units in all."""
     progress = progress or (lambda stage, n: None)
@@ -329,8 +330,10 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
     res.leads = seed_leads(rng=random.Random(g.rng.getrandbits(64)), now=now, partners=rows, strengths=strengths).leads
 
     # 8c. Two years of partner money: MDF periods, requests, claims; incentive accruals; payouts.
-    money = seed_money(rng=random.Random(g.rng.getrandbits(64)), now=now, partners=rows, strengths=strengths)
-    res.fund_requests, res.payouts = money.requests, money.payouts
+    money_rng = random.Random(g.rng.getrandbits(64))
+    if money:  # benchmarks that replace the deals afterwards seed without money (its ledger is immutable)
+        paid = seed_money(rng=money_rng, now=now, partners=rows, strengths=strengths)
+        res.fund_requests, res.payouts = paid.requests, paid.payouts
 
     # 9. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
     tier_evaluate(actor=None)
