@@ -58,9 +58,11 @@ def main() -> None:
     figures: dict = {"size": args.size, "database": connection.vendor}
 
     # 1. Seeding 1000 partners (fresh database): the first thing `allied demo` does.
+    # The money history (issue 5: MDF, incentives, payouts through the real services) is timed on its own.
     t = time.perf_counter()
-    seed_ecosystem(partners=1000, seed=7)
-    figures["seed_1000_s"] = round(time.perf_counter() - t, 2)
+    seeded = seed_ecosystem(partners=1000, seed=7)
+    figures["seed_1000_s"] = round(time.perf_counter() - t - seeded.money_s, 2)
+    figures["seed_1000_money_s"] = round(seeded.money_s, 2)
     if args.size > 1000:
         t = time.perf_counter()
         seed_ecosystem(partners=args.size - 1000, seed=8)

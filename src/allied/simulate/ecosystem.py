@@ -6,6 +6,7 @@ thousand partners with two years of history seed in seconds.
 """
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,6 +58,7 @@ class SeedResult:
     leads: int = 0
     fund_requests: int = 0
     payouts: int = 0
+    money_s: float = 0.0  # time spent writing the money history through the real services
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (email, password, who)
 
 
@@ -332,8 +334,9 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
     # 8c. Two years of partner money: MDF periods, requests, claims; incentive accruals; payouts.
     money_rng = random.Random(g.rng.getrandbits(64))
     if money:  # benchmarks that replace the deals afterwards seed without money (its ledger is immutable)
+        started = time.perf_counter()
         paid = seed_money(rng=money_rng, now=now, partners=rows, strengths=strengths)
-        res.fund_requests, res.payouts = paid.requests, paid.payouts
+        res.fund_requests, res.payouts, res.money_s = paid.requests, paid.payouts, time.perf_counter() - started
 
     # 9. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
     tier_evaluate(actor=None)
