@@ -29,6 +29,7 @@ from allied.funds.models import CLAIM_PAYABLE
 from allied.ledger.models import AccountCode, LedgerAccount, LedgerEntry
 from allied.ledger.selectors import balances_by_partner
 from allied.ledger.services import ledger_post, move
+from allied.partners.models import Partner
 
 from ..models import OPEN_RUN_STATUSES, Payout, PayoutClaim, PayoutRun, PayoutStatus, RunStatus
 
@@ -242,6 +243,10 @@ def _pay_in_transaction(*, payout_id: int, actor, reference: str) -> tuple[Payou
     if run.status not in (RunStatus.APPROVED, RunStatus.PROCESSING):
         raise Conflict("The run must be approved by a second finance user before anything is paid." if run.status == RunStatus.DRAFT
                        else f"The run is {run.get_status_display().lower()}.")
+    if payout.incentive_minor:
+        # incentive accruals and clawbacks lock the partner row (incentives.reconcile); taking the same lock
+        # here means a clawback either lands before this check or waits until the payment is posted
+        Partner.objects.select_for_update().filter(pk=payout.partner_id).values_list("pk", flat=True).first()
     links = list(payout.claim_links.select_related("claim").order_by("claim_id"))
     _check_payable(payout, links)
     legs = []
