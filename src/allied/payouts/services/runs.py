@@ -260,7 +260,7 @@ def _pay_in_transaction(*, payout_id: int, actor, reference: str) -> tuple[Payou
     reference = reference or payout.reference or payout.public_id
     txn = ledger_post(kind="payout.paid", idempotency_key=f"payout:{payout.public_id}", currency=payout.currency, legs=legs,
                       memo=f"Payout {payout.public_id} ({run.period_label}): {format_money(payout.total, payout.currency)}",
-                      partner_id=payout.partner_id, source=f"payout:{payout.public_id}", effective_at=now, actor=actor)
+                      partner_id=payout.partner_id, source=f"payout:{payout.public_id}", actor=actor)  # dated by the ledger clock: now, or the demo seed's history
     if links:
         marked = funds_services.claims_mark_paid(claims=[lk.claim for lk in links], paid_at=now, actor=actor, reference=reference)
         if marked != len(links):
