@@ -15,16 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from allied.core.inputs import escape_cell
 from allied.matching import SAME_COMPANY, AccountCsvError, Record, match_records, read_accounts_csv
 
 PROGRESS_MIN_ROWS = 2000  # smaller files finish before a bar would be worth drawing
 OUTPUT_COLUMNS = ["left_id", "right_id", "score", "reason"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value: str) -> str:
-    """Cells a spreadsheet would run as a formula get a leading apostrophe (OWASP CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _threshold(text: str) -> float:

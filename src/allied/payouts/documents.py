@@ -15,11 +15,11 @@ from datetime import date
 
 from fpdf import FPDF
 
+from allied.core.inputs import escape_cell
 from allied.core.money import exponent
 
 from .models import STATEMENT_BUCKETS, Payout, PayoutRun, Statement
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BUCKET_LABELS = {
     "mdf.allocated": "Allocated", "mdf.committed": "Committed", "mdf.claimed": "Claimed", "mdf.paid": "Paid",
     "incentive.accrued": "Accrued", "incentive.held": "Held back", "incentive.payable": "Payable", "incentive.paid": "Paid",
@@ -29,11 +29,6 @@ KIND_LABELS = {
     "mdf.allocation": "MDF allocation",
 }
 
-
-def escape_cell(value) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def money_text(minor: int, currency: str, *, grouping: bool = True) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from allied.core.errors import DomainError
+from allied.core.inputs import clean_date  # noqa: F401 - re-exported for deal services
 from allied.matching import country_code, is_free_mail_domain, normalize_company_name, normalize_domain
 from allied.program.models import Product
 
@@ -36,14 +37,6 @@ def clean_amount(value, field: str = "amount") -> Decimal:
         raise DomainError("Amounts have at most two decimal places.", field=field)
     return amount.quantize(Decimal("0.01"))
 
-
-def clean_date(value, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DomainError("Enter a date as YYYY-MM-DD.", field=field)
 
 
 def clean_products(value) -> list[str]:

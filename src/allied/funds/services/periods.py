@@ -1,6 +1,5 @@
 """Budget periods and their pool, activity types, and allocations to partners."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -8,6 +7,7 @@ from django.utils import timezone
 
 from allied.core.audit import audit_record, snapshot
 from allied.core.errors import Conflict, DomainError
+from allied.core.inputs import clean_date
 from allied.core.money import clean_currency, clean_money, format_money, from_minor, to_minor
 from allied.core.permissions import require_perm
 from allied.ledger.services import move
@@ -39,14 +39,6 @@ from .postings import (
 PERIOD_FIELDS = ("name", "starts_on", "ends_on", "currency", "pool_minor", "claim_deadline_days", "min_pipeline_ratio",
                  "target_segments", "allow_proposals")
 
-
-def clean_date(value, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise DomainError("Enter a date as YYYY-MM-DD.", field=field)
 
 
 def clean_ratio(value, field: str = "min_pipeline_ratio") -> Decimal:

@@ -15,12 +15,12 @@ without a currency applies to events in any currency and accrues in each event's
 """
 
 import re
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from allied.accrual import Bracket, Rule
 from allied.accrual.checks import check_rules
 from allied.core.errors import DomainError
+from allied.core.inputs import clean_date
 from allied.core.money import clean_currency, clean_money, exponent
 from allied.deals.models import DealType, ParticipantRole
 from allied.program.models import PartnerTypeCode, Product, Tier
@@ -98,14 +98,6 @@ def _days(value, field: str, maximum: int) -> int:
         raise DomainError(f"Enter 0 to {maximum} days.", field=field)
     return days
 
-
-def clean_date(value, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DomainError("Enter a date as YYYY-MM-DD.", field=field)
 
 
 def _codes(value, field: str) -> list[str]:
