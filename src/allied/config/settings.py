@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allied.funds",
     "allied.incentives",
     "allied.payouts",
+    "allied.mapping",
     "allied.web",
     "allied.cli",
 ]

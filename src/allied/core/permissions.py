@@ -9,16 +9,19 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "deals.review", "deals.rules",
         "accounts.view", "accounts.manage", "leads.manage", "leads.settings",
         "money.view", "funds.manage", "funds.review", "incentives.manage",
+        "mapping.view", "mapping.manage",
     },
     "cam": {"partners.manage", "recruitment.manage", "tiers.evaluate", "tiers.decide", "users.manage", "onboarding.manage", "audit.view",
-            "deals.review", "accounts.view", "accounts.manage", "leads.manage", "money.view", "funds.review"},
-    "pmm": {"audit.view", "accounts.view", "money.view", "funds.manage", "funds.review"},
+            "deals.review", "accounts.view", "accounts.manage", "leads.manage", "money.view", "funds.review",
+            "mapping.view", "mapping.manage"},
+    "pmm": {"audit.view", "accounts.view", "money.view", "funds.manage", "funds.review", "mapping.view"},
     # finance alone pays: payout runs, their approval and execution, ERP exports and closing incentive periods
     "finance": {"audit.view", "accounts.view", "money.view", "incentives.manage", "finance.pay"},
     "partner_admin": {"partner.users.manage", "partner.profile.edit", "partner.onboarding.work", "partner.agreement.accept",
                       "partner.deals.register", "partner.leads.work",
-                      "partner.funds.request", "partner.money.view"},
-    "partner_sales": {"partner.onboarding.work", "partner.deals.register", "partner.leads.work"},
+                      "partner.funds.request", "partner.money.view",
+                      "partner.mapping.view", "partner.mapping.manage"},
+    "partner_sales": {"partner.onboarding.work", "partner.deals.register", "partner.leads.work", "partner.mapping.view"},
     "partner_marketing": {"partner.profile.edit", "partner.onboarding.work", "partner.funds.request"},
 }
 
