@@ -164,12 +164,12 @@ class SharingRule(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["partnership", "population"], name="sharing_rule_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.population} · {self.get_level_display()}"
+
     @property
     def side(self) -> str:
         return Side.VENDOR if self.population.partner_id is None else Side.PARTNER
-
-    def __str__(self) -> str:
-        return f"{self.population} · {self.get_level_display()}"
 
 
 
