@@ -38,6 +38,13 @@ VENDOR_OBJECTS |= {"payout_run"}
 MONEY_READERS = frozenset({"admin", "cam", "pmm", "finance", "a_admin", "a1_admin", "b_admin"})  # money.view, partner.money.view
 PREFIX.update({"incentive_rule": "rul", "incentive_event": "iev", "accrual": "acr"})
 VENDOR_OBJECTS |= {"incentive_rule"}
+# account mapping (MatrixObjects.mapping): every partnership active, every population shared as a full list
+PREFIX.update({"mapping_partner": "ptn", "mapped_account": "macc", "population": "pop", "mapping_run": "mrun", "match": "match",
+               "shared_population": "pop", "psi_session": "psi"})
+SIDED_OBJECTS = {"mapped_account", "population"}  # one side's own: the vendor's rows are foreign to partners and vice versa
+MAPPING_READERS = frozenset({"admin", "cam", "pmm", "a_admin", "a_sales", "a1_admin", "b_admin", "b_sales"})  # mapping.view
+MISSING_POP = "pop_0000000000000000"
+PSI_RUNNERS = frozenset({"a_admin", "a1_admin", "b_admin"})  # partner.mapping.manage: only the partner runs private mapping
 
 
 def _partner_of_item(item: dict) -> str | None:
@@ -56,6 +63,8 @@ class Op:
     public: bool = False
     vendor_only: bool = False  # the vendor's own data: a partner user gets 404 for every call, whatever it names
     readers: frozenset[str] | None = None  # GET only: the roles that may read (others get 403, not 404); None: everyone in scope
+    mapping: bool = False  # account mapping: objects belong to one side of a partnership (see test_mapping_no_leak)
+    query: str = ""  # appended to the URL
 
 
 COVERAGE: dict[str, Op] = {
@@ -209,6 +218,48 @@ COVERAGE: dict[str, Op] = {
     "GET /accruals": Op("partner", "query:partner", item_partner=_partner_of_item, readers=MONEY_READERS),
     "GET /accruals/{id}": Op("accrual", readers=MONEY_READERS),
     "GET /earnings": Op("partner", "query:partner", readers=MONEY_READERS),
+    # account mapping: a partner user reaches only its own partnership (a sub-partner's is foreign), nobody the other side's list
+    "GET /mapping/accounts": Op(readers=MAPPING_READERS, mapping=True),
+    "POST /mapping/accounts": Op(body={"name": "Matrix Mapped Co", "website": "matrix-mapped.example"}, mapping=True),
+    "POST /mapping/accounts/import": Op(mapping=True),  # multipart only: answered 400 (no file) or 403
+    "PATCH /mapping/accounts/{id}": Op("mapped_account", body={"industry": "Matrix"}, mapping=True),
+    "DELETE /mapping/accounts/{id}": Op("mapped_account", mapping=True),
+    "GET /mapping/populations": Op(readers=MAPPING_READERS, mapping=True),
+    "POST /mapping/populations": Op(body={"name": "Matrix population", "filters": {"status": ["customer"]}}, mapping=True),
+    "PATCH /mapping/populations/{id}": Op("population", body={"name": "Matrix renamed"}, mapping=True),
+    "DELETE /mapping/populations/{id}": Op("population", mapping=True),
+    "GET /mapping/partnerships": Op(readers=MAPPING_READERS, mapping=True),
+    "GET /mapping/partnerships/{partner_id}": Op("mapping_partner", readers=MAPPING_READERS, mapping=True),
+    "PATCH /mapping/partnerships/{partner_id}": Op("mapping_partner", body={"discoverable": True}, mapping=True),
+    "POST /mapping/partnerships/{partner_id}/opt-in": Op("mapping_partner", mapping=True),
+    "POST /mapping/partnerships/{partner_id}/opt-out": Op("mapping_partner", mapping=True),
+    "PUT /mapping/partnerships/{partner_id}/sharing": Op("mapping_partner", body={"population": MISSING_POP, "level": "counts"},
+                                                         mapping=True),
+    "POST /mapping/partnerships/{partner_id}/runs": Op("mapping_partner", body={"incremental": True}, mapping=True),
+    "GET /mapping/runs/{id}": Op("mapping_run", readers=MAPPING_READERS, mapping=True),
+    "GET /mapping/partnerships/{partner_id}/overlaps": Op("mapping_partner", readers=MAPPING_READERS, mapping=True),
+    "GET /mapping/partnerships/{partner_id}/overlaps/records": Op("mapping_partner", readers=MAPPING_READERS, mapping=True,
+                                                                  query=f"?vendor_population={MISSING_POP}&partner_population={MISSING_POP}"),
+    "GET /mapping/partnerships/{partner_id}/overlaps/export": Op("mapping_partner", readers=MAPPING_READERS, mapping=True),
+    "GET /mapping/partnerships/{partner_id}/populations/{pop_id}/records": Op("shared_population", readers=MAPPING_READERS,
+                                                                              mapping=True),
+    "GET /mapping/cosell-opportunities": Op(readers=MAPPING_READERS, mapping=True),
+    "POST /mapping/cosell-opportunities/{match_id}/lead": Op("match", body={"contact_name": "Matrix Contact",
+                                                                            "contact_email": "contact@matrix-cosell.example"}, mapping=True),
+    "POST /mapping/cosell-opportunities/{match_id}/deal": Op("match", body={"contact_name": "Matrix Contact"}, mapping=True),
+    "GET /mapping/discovery": Op(readers=MAPPING_READERS, mapping=True, query="?specialty=security"),
+    "GET /mapping/introductions": Op(readers=MAPPING_READERS, mapping=True),
+    "POST /mapping/introductions": Op(body={"to_partner": "ptn_0000000000000000", "message": "Matrix"}, mapping=True),
+    # private mapping (PSI): one open session per partner; only its partner's admins drive it, vendor users read it
+    "POST /mapping/private-sessions": Op(body={"vendor_population": MISSING_POP}, mapping=True),
+    "GET /mapping/private-sessions": Op(readers=MAPPING_READERS, mapping=True),
+    "GET /mapping/private-sessions/{session_id}": Op("psi_session", readers=MAPPING_READERS, mapping=True),
+    "GET /mapping/private-sessions/{session_id}/points": Op("psi_session", readers=PSI_RUNNERS, mapping=True),
+    "POST /mapping/private-sessions/{session_id}/exchange": Op("psi_session", body={"offset": 0, "points": "", "final": True},
+                                                               readers=PSI_RUNNERS, mapping=True),
+    "GET /mapping/private-sessions/{session_id}/answer": Op("psi_session", readers=PSI_RUNNERS, mapping=True),
+    "POST /mapping/private-sessions/{session_id}/finish": Op("psi_session", body={"overlap_count": 0}, readers=PSI_RUNNERS,
+                                                             mapping=True),
 }
 
 
@@ -262,6 +313,7 @@ class MatrixObjects(ApiObjects):
         self.funds = None
         self.payouts = None
         self.incentives = None
+        self.mapping = None
 
     def prepare(self, op_key: str) -> None:
         """Objects only some operations need, made for those alone (they cost time)."""
@@ -271,6 +323,8 @@ class MatrixObjects(ApiObjects):
             self.payouts = _matrix_payouts(self.world)
         if op_key.split(" ", 1)[1].startswith(("/incentive", "/accruals", "/earnings")):
             self.incentives = _matrix_incentives(self.world)
+        if op_key.split(" ", 1)[1].startswith("/mapping"):
+            self.mapping = _matrix_mapping(self.world)
 
 
 def _matrix_incentives(world) -> dict:
@@ -365,6 +419,13 @@ def object_id(objs: ApiObjects, kind: str, key: str | None) -> str:
         "statement": lambda: objs.payouts["statement"][key].public_id,
         "incentive_event": lambda: objs.incentives["incentive_event"][key].public_id,
         "accrual": lambda: objs.incentives["accrual"][key].public_id,
+        "mapping_partner": lambda: objs.partner[key].public_id,
+        "mapped_account": lambda: objs.mapping["account"][key].public_id,
+        "population": lambda: objs.mapping["population"][key].public_id,
+        "mapping_run": lambda: objs.mapping["run"][key].public_id,
+        "match": lambda: objs.mapping["match"][key].public_id,
+        "shared_population": lambda: f"{objs.partner[key].public_id}/{objs.mapping['population'][key].public_id}",
+        "psi_session": lambda: objs.mapping["psi"][key].public_id,
     }[kind]()
 
 
@@ -399,7 +460,7 @@ def request_for(op_key: str, op: Op, ref: str | None) -> tuple[str, str, dict]:
             body[name] = ref
         elif kind == "body-list":
             body[name] = [ref]
-    return method, API + path, body
+    return method, API + path + op.query, body
 
 
 def call(client, method: str, url: str, body: dict):
@@ -413,6 +474,8 @@ def call(client, method: str, url: str, body: dict):
 def answer(resp) -> tuple[int, dict | bytes | None]:
     if getattr(resp, "streaming", False):  # a file download
         return resp.status_code, b"".join(resp.streaming_content)
+    if resp.get("Content-Type", "").startswith("text/csv"):
+        return resp.status_code, resp.content
     return resp.status_code, (resp.json() if resp.content else None)  # 204 has no body
 
 
@@ -430,6 +493,10 @@ def test_no_leak(world, api_client, op_key, role):
     client = api_client.as_user(user)
     is_partner_user = user.partner_id is not None
     method = op_key.split(" ", 1)[0]
+
+    if op.mapping:
+        mapping_case(world, objs, client, user, role, op_key, op)
+        return
 
     if op.vendor_only and is_partner_user:
         # Vendor-only data looks missing: 404 and the same body for a missing id, the real row, or no id at all.
@@ -528,3 +595,141 @@ def test_without_a_key_only_public_operations_answer(world, client, op_key):
     else:
         assert resp.status_code == 401, (op_key, resp.content)
         assert resp.json()["error"]["code"] == "unauthorized"
+
+
+# --- account mapping ---------------------------------------------------------------------------
+
+
+def _matrix_mapping(world) -> dict:
+    """Every partnership active with every population shared as a full list; per side an account and a custom population;
+    per partner a match (a co-sell opportunity: the vendor's customer, the partner's open opportunity) and a run."""
+    from allied.mapping.models import AccountMatch, MappingRun, RunStatus
+    from allied.mapping.services import (
+        account_upsert,
+        opt_in,
+        population_create,
+        populations_ensure_defaults,
+        sharing_set,
+    )
+    from allied.mapping.services.private import private_mapping_start
+
+    out = {"account": {}, "population": {}, "run": {}, "match": {}, "psi": {}}
+    out["account"]["vendor"] = account_upsert(actor=None, partner=None, data={"name": "Matrix Vendor Account", "country": "US",
+                                                                              "website": "matrix-vendor.example", "status": "customer"})
+    out["population"]["vendor"] = population_create(actor=None, partner=None, name="Matrix vendor population", filters={})
+    vendor_pops = populations_ensure_defaults(None)
+    for key, partner, admin in (("a", world.partner_a, world.a_admin), ("a1", world.partner_a1, world.a1_admin),
+                                ("b", world.partner_b, world.b_admin)):
+        opt_in(actor=world.cam, partner=partner)
+        opt_in(actor=admin, partner=partner)
+        out["account"][key] = account_upsert(actor=None, partner=partner, data={
+            "name": f"Matrix Partner Account {key}", "country": "US", "website": f"matrix-partner-{key}.example", "status": "opportunity"})
+        out["population"][key] = population_create(actor=None, partner=partner, name=f"Matrix population {key}", filters={})
+        for pop in vendor_pops + populations_ensure_defaults(partner):
+            sharing_set(actor=world.cam if pop.partner_id is None else admin, partner=partner, population=pop, level="full",
+                        fields=["country", "status"])
+        out["match"][key] = AccountMatch.objects.create(partner=partner, vendor_account=out["account"]["vendor"],
+                                                        partner_account=out["account"][key], score=0.99, method="domain",
+                                                        reason="matrix")
+        out["run"][key] = MappingRun.objects.create(partner=partner, status=RunStatus.DONE)
+        out["psi"][key] = private_mapping_start(actor=admin, vendor_population=vendor_pops[0])
+    return out
+
+
+def _mapping_refs(world, objs, user, kind: str) -> tuple[str, list[str], list[tuple[str, str]]]:
+    """(own ref, foreign refs, [(foreign ref, the missing ref it must answer like)]) for a mapping object kind."""
+    partner_keys = {"a": world.partner_a, "a1": world.partner_a1, "b": world.partner_b}
+    if user.partner_id is None:
+        own = "vendor" if kind in SIDED_OBJECTS else "a"
+        foreign = ["a", "a1", "b"] if kind in SIDED_OBJECTS else []
+    else:
+        own = next(k for k, p in partner_keys.items() if p.pk == user.partner_id)
+        foreign = sorted(set(partner_keys) - {own}) + (["vendor"] if kind in SIDED_OBJECTS else [])
+    if kind == "shared_population":
+        # the other side's population: the vendor reads a partner's, a partner the vendor's
+        def ref(key):
+            pop = objs.mapping["population"]["vendor" if user.partner_id else key]
+            return f"{objs.partner[key].public_id}/{pop.public_id}"
+
+        pairs = [(ref(k), missing_id("ptn")) for k in foreign]
+        if user.partner_id is not None:  # its own partnership, another partner's population
+            pairs += [(f"{objs.partner[own].public_id}/{objs.mapping['population'][k].public_id}",
+                       f"{objs.partner[own].public_id}/{MISSING_POP}") for k in foreign if k != "vendor"]
+        return ref(own), [p for p, _ in pairs], pairs
+    own_ref = object_id(objs, kind, own)
+    pairs = [(object_id(objs, kind, k), missing_id(PREFIX[kind])) for k in foreign]
+    return own_ref, [p for p, _ in pairs], pairs
+
+
+def mapping_case(world, objs, client, user, role: str, op_key: str, op: Op) -> None:
+    method = op_key.split(" ", 1)[0]
+    reader = op.readers is None or role in op.readers
+    leaks = _foreign_mapping_ids(world, objs, user)
+    if op.obj is None:
+        m, url, body = request_for(op_key, op, None)
+        resp = call(client, m, url, body)
+        assert resp.status_code < 500, (op_key, resp.content)
+        if method == "GET":
+            assert resp.status_code == (200 if reader else 403), (role, op_key, resp.content)
+            _assert_no_foreign_ids(resp, leaks, role, op_key)
+            if op_key == "GET /mapping/partnerships" and user.partner_id is not None and reader:
+                assert {i["partner"]["id"] for i in resp.json()["items"]} == {user.partner.public_id}
+        return
+
+    own, _, pairs = _mapping_refs(world, objs, user, op.obj)
+    if not reader:  # a role that may not read at all is refused (403) on its own partnership before anything is looked up
+        pairs = [(f, m) for f, m in pairs if not m.endswith(MISSING_POP)]
+    missing_answers = {}
+    for foreign_ref, missing_ref in pairs + [(None, missing_id(PREFIX[op.obj]))]:
+        if missing_ref not in missing_answers:
+            m, url, body = request_for(op_key, op, missing_ref)
+            missing = call(client, m, url, body)
+            # a role that may not use the operation at all may be refused (403) before anything is looked up
+            assert missing.status_code == 404 or (not reader and missing.status_code == 403), (role, op_key, missing.content)
+            missing_answers[missing_ref] = answer(missing)
+        if foreign_ref is not None:
+            m, url, body = request_for(op_key, op, foreign_ref)
+            foreign = call(client, m, url, body)
+            assert answer(foreign) == missing_answers[missing_ref], f"{role} {op_key}: {foreign_ref} answers unlike a missing one"
+
+    m, url, body = request_for(op_key, op, own)
+    if op_key.endswith("/overlaps/records"):  # the partnership's own populations in the query
+        pid = url.split("/partnerships/")[1].split("/")[0]
+        key = next(k for k, p in objs.partner.items() if p.public_id == pid)
+        url = (url.split("?")[0] + f"?vendor_population={objs.mapping['population']['vendor'].public_id}"
+               f"&partner_population={objs.mapping['population'][key].public_id}")
+    resp = call(client, m, url, body)
+    assert resp.status_code < 500, (op_key, resp.content)
+    refused = missing_answers[missing_id(PREFIX[op.obj])]
+    if refused[0] == 403:  # refused before the lookup: its own object alike
+        assert resp.status_code == 403, (role, op_key, resp.content)
+        return
+    assert answer(resp) != refused, f"{role} {op_key}: its own object answers as not found"
+    if method == "GET":
+        # a private session found in another state than this call needs answers 409
+        ok = {200, 409} if reader and "/private-sessions/" in op_key else {200 if reader else 403}
+        assert resp.status_code in ok, (role, op_key, resp.content)
+        _assert_no_foreign_ids(resp, leaks, role, op_key)
+
+
+def _foreign_mapping_ids(world, objs, user) -> set[str]:
+    """Public ids a user must never read: the other side's accounts, another partner's everything."""
+    ids = set()
+    mine = "vendor" if user.partner_id is None else next(k for k, p in objs.partner.items() if p.pk == user.partner_id)
+    for key, acct in objs.mapping["account"].items():
+        if key != mine:
+            ids.add(acct.public_id)
+    if user.partner_id is not None:
+        for key in objs.partner:
+            if key != mine:
+                ids |= {objs.mapping["run"][key].public_id, objs.mapping["match"][key].public_id,
+                        objs.mapping["population"][key].public_id, objs.mapping["psi"][key].public_id}
+    return ids
+
+
+def _assert_no_foreign_ids(resp, ids: set[str], role: str, op_key: str) -> None:
+    if resp.status_code != 200:
+        return
+    text = resp.content.decode()
+    leaked = sorted(i for i in ids if i in text)
+    assert not leaked, f"{role} {op_key} shows {leaked}"

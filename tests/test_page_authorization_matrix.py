@@ -43,6 +43,8 @@ class Row:
 
 
 FUNDS_PARTNER = ("partner_admin", "partner_marketing")
+COSELL_VENDOR = ("program_admin", "cam", "pmm")
+COSELL_PARTNER = ("partner_admin", "partner_sales")
 INCENTIVE_MANAGERS = ("program_admin", "finance")
 COVERAGE: dict[str, Row] = {
     "home": Row("member", path="/"),
@@ -146,6 +148,25 @@ COVERAGE: dict[str, Row] = {
     "incentives:console_accruals": Row("vendor", path="/console/incentives/accruals/"),
     "incentives:console_replay": Row("vendor", path="/console/incentives/replay/", perm_roles=INCENTIVE_MANAGERS),
     "incentives:portal_earnings": Row("partner", path="/portal/earnings/", perm_roles=("partner_admin",)),
+    # co-selling (account mapping): program admins, CAMs and partner marketing read; partner admins and sales reps
+    "mapping:console_partnerships": Row("vendor", path="/console/cosell/", perm_roles=COSELL_VENDOR),
+    "mapping:console_accounts": Row("vendor", path="/console/cosell/accounts/", perm_roles=COSELL_VENDOR),
+    "mapping:console_opportunities": Row("vendor", path="/console/cosell/opportunities/", perm_roles=COSELL_VENDOR),
+    "mapping:console_discover": Row("vendor", path="/console/cosell/discover/", perm_roles=COSELL_VENDOR),
+    "mapping:console_partnership": Row("vendor", obj="partner", perm_roles=COSELL_VENDOR),
+    "mapping:console_run_progress": Row("vendor", obj="partner", perm_roles=COSELL_VENDOR),
+    "mapping:console_overlap": Row("vendor", obj="cosell_overlap", perm_roles=COSELL_VENDOR),
+    "mapping:console_overlap_export": Row("vendor", obj="cosell_overlap_export", perm_roles=COSELL_VENDOR),
+    "mapping:console_shared_list": Row("vendor", obj="cosell_population", perm_roles=COSELL_VENDOR),
+    "mapping:portal_overview": Row("partner", path="/portal/cosell/", perm_roles=COSELL_PARTNER),
+    "mapping:portal_run_progress": Row("partner", path="/portal/cosell/progress/", perm_roles=COSELL_PARTNER),
+    "mapping:portal_accounts": Row("partner", path="/portal/cosell/accounts/", perm_roles=COSELL_PARTNER),
+    "mapping:portal_opportunities": Row("partner", path="/portal/cosell/opportunities/", perm_roles=COSELL_PARTNER),
+    "mapping:portal_discover": Row("partner", path="/portal/cosell/discover/", perm_roles=COSELL_PARTNER),
+    "mapping:portal_private": Row("partner", path="/portal/cosell/private/", perm_roles=COSELL_PARTNER),
+    "mapping:portal_overlap": Row("partner", obj="cosell_pair", perm_roles=COSELL_PARTNER),
+    "mapping:portal_overlap_export": Row("partner", obj="cosell_pair_export", perm_roles=COSELL_PARTNER),
+    "mapping:portal_shared_list": Row("partner", obj="partner_population", perm_roles=COSELL_PARTNER),
 }
 OBJECT_URLS = {
     "recruitment:detail": "/console/applications/{}/",
@@ -177,6 +198,14 @@ OBJECT_URLS = {
     "incentives:console_rule_detail": "/console/incentives/rules/{}/",
     "incentives:console_rule_edit": "/console/incentives/rules/{}/edit/",
     "incentives:console_event_detail": "/console/incentives/events/{}/",
+    "mapping:console_partnership": "/console/cosell/{}/",
+    "mapping:console_run_progress": "/console/cosell/{}/progress/",
+    "mapping:console_overlap": "/console/cosell/{}/",  # the id is "<partner>/overlap/<vendor population>/<partner population>"
+    "mapping:console_overlap_export": "/console/cosell/{}/",  # the id ends in "/export"
+    "mapping:console_shared_list": "/console/cosell/{}/",  # the id is "<partner>/populations/<partner population>"
+    "mapping:portal_overlap": "/portal/cosell/populations/{}/",  # the id is "<partner population>/overlap/<vendor population>"
+    "mapping:portal_overlap_export": "/portal/cosell/populations/{}/",  # the id ends in "/export"
+    "mapping:portal_shared_list": "/portal/cosell/populations/{}/",
 }
 
 
@@ -225,7 +254,20 @@ def objects(world):
     _payouts_and_statements(world)
     _funds(world)
     _incentives(world)
+    _mapping(world)
     return world
+
+
+def _mapping(world) -> None:
+    """Account mapping on with every partner: lists overlapping on one company, mapped, shared as overlaps both ways."""
+    from tests.mapping.factories import account, activate, run_now, share_all
+
+    account(None, "Matrix Overlap Inc", "matrix-overlap.example", status="customer")
+    for p in (world.partner_a, world.partner_a1, world.partner_b):
+        account(p, "Matrix Overlap", "matrix-overlap.example", status="opportunity", external_id=f"M-{p.public_id}")
+        activate(world, p)
+        share_all(world, p)
+        run_now(p, incremental=False)
 
 
 def _incentives(world) -> None:
@@ -305,6 +347,16 @@ def _object_id(kind: str, partner) -> str:
     if kind == "request_proof":
         claim = FundClaim.objects.select_related("request").get(partner=partner)
         return f"{claim.request.public_id}/proofs/{claim.proofs.get().public_id}"
+    if kind.endswith("_export"):
+        return _object_id(kind[:-len("_export")], partner) + "/export"
+    if kind in ("cosell_overlap", "cosell_pair", "cosell_population", "partner_population"):
+        from allied.mapping.models import Population
+
+        vendor_pop = Population.objects.get(partner__isnull=True, kind="customers").public_id
+        partner_pop = Population.objects.get(partner=partner, kind="opportunities").public_id
+        return {"cosell_overlap": f"{partner.public_id}/overlap/{vendor_pop}/{partner_pop}",
+                "cosell_pair": f"{partner_pop}/overlap/{vendor_pop}", "cosell_population": f"{partner.public_id}/populations/{partner_pop}",
+                "partner_population": partner_pop}[kind]
     raise AssertionError(kind)
 
 

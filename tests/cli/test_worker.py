@@ -14,7 +14,8 @@ ALL = [name for name, _, _ in SCHEDULE]
 def test_first_call_enqueues_every_job_then_none(db):
     now = timezone.now()
     assert schedule_due_jobs(now) == ALL == ["outbox_deliver", "onboarding_overdue_alert", "tier_evaluate", "deals_housekeeping",
-                                             "leads_housekeeping", "leads_retry", "incentives_release", "funds_housekeeping"]
+                                             "leads_housekeeping", "leads_retry", "incentives_release", "funds_housekeeping",
+                                             "mapping_housekeeping"]
     assert schedule_due_jobs(now) == []
     assert schedule_due_jobs(now + timedelta(seconds=30)) == []
     assert {r.name: r.last_run_at for r in ScheduledRun.objects.all()} == {name: now for name in ALL}
@@ -26,7 +27,7 @@ def test_each_job_comes_due_after_its_interval(db):
     assert schedule_due_jobs(now + timedelta(minutes=1)) == ["outbox_deliver"]
     assert schedule_due_jobs(now + timedelta(minutes=5)) == ["outbox_deliver", "leads_housekeeping"]
     assert schedule_due_jobs(now + timedelta(hours=1)) == ["outbox_deliver", "onboarding_overdue_alert", "deals_housekeeping",
-                                                           "leads_housekeeping", "leads_retry", "incentives_release"]
+                                                           "leads_housekeeping", "leads_retry", "incentives_release", "mapping_housekeeping"]
     assert schedule_due_jobs(now + timedelta(days=1)) == ALL
 
 

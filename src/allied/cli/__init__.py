@@ -17,6 +17,10 @@ def main(argv: list[str] | None = None) -> None:
         from .match import main as match_main
 
         raise SystemExit(match_main(argv[1:]))
+    if argv[:2] == ["mapping", "private"]:  # the partner's side of private mapping: an API client, no Django either
+        from .private import main as private_main
+
+        raise SystemExit(private_main(argv[2:]))
     _setup()
     from django.core.management import execute_from_command_line
 

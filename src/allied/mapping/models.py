@@ -182,6 +182,7 @@ class MatchMethod(models.TextChoices):
 class AccountMatch(models.Model):
     """A vendor account and a partner account judged to be the same company by batch mapping."""
 
+    public_id = PublicIdField(prefix="match")
     partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="account_matches")
     vendor_account = models.ForeignKey(MappedAccount, on_delete=models.CASCADE, related_name="vendor_matches")
     partner_account = models.ForeignKey(MappedAccount, on_delete=models.CASCADE, related_name="partner_matches")
@@ -258,12 +259,34 @@ class PrivateMapping(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    ordered = models.BooleanField(default=False, help_text="Answers keep the partner's order (overlapping records shared when "
+                                                           "the session began); otherwise counts only.")
+    exchanged_at = models.DateTimeField(null=True, blank=True, help_text="When the partner's last batch of points arrived.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.public_id
+
+
+class PrivateMappingChunk(models.Model):
+    """Counts-only sessions: the partner's points, re-blinded, held until its last batch arrives, then sorted.
+
+    Answering batch by batch would tell the partner which batch held a match (a batch of one: which
+    account), so a counts-only answer is given only for the whole list at once. Deleted with the secret.
+    """
+
+    mapping = models.ForeignKey(PrivateMapping, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    points = models.BinaryField()
+
+    class Meta:
+        ordering = ["seq"]
+        constraints = [models.UniqueConstraint(fields=["mapping", "seq"], name="private_mapping_chunk_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.mapping_id}#{self.seq}"
 
 
 

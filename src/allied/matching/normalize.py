@@ -332,7 +332,7 @@ def name_tokens_tuple(value: str) -> tuple[str, ...]:
         del words[0]
     out: list[str] = []
     for word in words:
-        if len(word) > 6 and word.isascii() and word not in CANONICAL:
+        if len(word) > 6 and word.endswith(_GLUED_TAILS) and word.isascii() and word not in CANONICAL:
             for tail in _GLUED_TAILS:
                 if word.endswith(tail) and len(word) - len(tail) >= 3:
                     out.append(word[: -len(tail)])

@@ -36,6 +36,7 @@ from allied.tiering.services import tier_evaluate
 
 from .deals import deal_mix_partner, seed_deals
 from .leads import seed_leads
+from .mapping import seed_mapping
 from .money import seed_money
 from .names import CORES, COUNTRIES, FIRST, LAST, NEWS, PREFIXES, SUFFIXES
 
@@ -59,6 +60,9 @@ class SeedResult:
     fund_requests: int = 0
     payouts: int = 0
     money_s: float = 0.0  # time spent writing the money history through the real services
+    mapped_accounts: int = 0  # partner account lists for co-selling
+    account_matches: int = 0
+    mapping_s: float = 0.0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (email, password, who)
 
 
@@ -119,7 +123,7 @@ def _vendor_users(password_hash: str, n_partners: int) -> tuple[User, list[User]
 
 @transaction.atomic
 def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int], None] | None = None,
-                   money: bool = True) -> SeedResult:
+                   money: bool = True, mapping: bool = True) -> SeedResult:
     """Create ``partners`` partners with users, history, applications, onboarding, customer accounts and deal
     registrations. Idempotent per empty DB. ``progress(stage, n)`` reports ``3 * partners`` units in all."""
     progress = progress or (lambda stage, n: None)
@@ -337,6 +341,15 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
         started = time.perf_counter()
         paid = seed_money(rng=money_rng, now=now, partners=rows, strengths=strengths)
         res.fund_requests, res.payouts, res.money_s = paid.requests, paid.payouts, time.perf_counter() - started
+
+    # 8d. Co-selling: partner account lists mapped against the vendor's, sharing, co-sell actions, introductions.
+    mapping_rng = random.Random(g.rng.getrandbits(64))
+    if mapping:
+        started = time.perf_counter()
+        mapped = seed_mapping(rng=mapping_rng, now=now, partners=rows, strengths=strengths)
+        res.mapped_accounts, res.account_matches, res.mapping_s = mapped.accounts, mapped.matches, time.perf_counter() - started
+        res.deals += mapped.deal_rooms  # co-sell deal rooms are deal registrations too
+        res.leads += mapped.leads  # and co-sell leads are leads
 
     # 9. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
     tier_evaluate(actor=None)

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeded {result.partners} partners, {result.users} partner users, {result.achievements} history records, "
             f"{result.tasks} onboarding tasks, {result.applications} applications, {result.accounts} customer accounts, "
-            f"{result.deals} deal registrations, {result.leads} leads in {elapsed:.1f}s."
+            f"{result.deals} deal registrations, {result.leads} leads, {result.mapped_accounts} partner accounts mapped "
+            f"({result.account_matches} matches, {result.mapping_s:.1f}s) in {elapsed:.1f}s."
         )
         self.stdout.write("Demo logins:")
         for email, password, who in result.logins:

@@ -13,6 +13,8 @@ from allied.deals.tasks import deals_housekeeping_task
 from allied.funds.tasks import funds_housekeeping_task
 from allied.incentives.tasks import incentives_release_task
 from allied.leads.tasks import leads_housekeeping_task, leads_retry_task
+from allied.mapping.services import mapping_runs_resume
+from allied.mapping.tasks import mapping_housekeeping_task
 from allied.onboarding.tasks import onboarding_overdue_alert_task
 from allied.payouts.services import payout_runs_resume
 from allied.tiering.tasks import tier_evaluate_task
@@ -26,6 +28,7 @@ SCHEDULE = [
     ("leads_retry", timedelta(hours=1), leads_retry_task),
     ("incentives_release", timedelta(hours=1), incentives_release_task),
     ("funds_housekeeping", timedelta(hours=24), funds_housekeeping_task),
+    ("mapping_housekeeping", timedelta(hours=1), mapping_housekeeping_task),
 ]
 
 
@@ -52,6 +55,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_schedule, batch, **opts):
         call_command("migrate", verbosity=0, interactive=False)
         payout_runs_resume()  # payout runs a killed worker left half paid carry on (paid payouts are skipped)
+        mapping_runs_resume()  # mapping runs whose task was lost go back to the queue (one worker claims each)
         if batch:
             schedule_due_jobs() if not no_schedule else None
             call_command("db_worker", batch=True, verbosity=opts.get("verbosity", 1))

@@ -1,0 +1,1 @@
+"""Co-selling pages: the console (vendor) in ``console``, the portal (partner) in ``portal``."""
