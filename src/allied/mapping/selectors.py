@@ -399,7 +399,7 @@ def cosell_kind(vendor_status: str, partner_status: str) -> str | None:
     return None
 
 
-COSELL_KIND_LABELS = {"partner_customer": "The partner's customer, your open opportunity or prospect",
+COSELL_KIND_LABELS = {"partner_customer": "The partner's customer, the vendor's open opportunity or prospect",
                       "vendor_customer": "The vendor's customer, the partner's open opportunity or prospect",
                       "both_opportunity": "An open opportunity on both sides"}
 
@@ -433,7 +433,12 @@ def cosell_opportunities(*, user, partner: Partner | None = None, match_public_i
     wanted = [pid for pid, pops in shared.items() if pops]
     if not wanted:
         return []
-    extra = Q(public_id=match_public_id) if match_public_id else None
+    # only the status pairs cosell_kind accepts leave the database
+    extra = (Q(partner_account__status=AccountStatus.CUSTOMER, vendor_account__status__in=OPEN_SIDE)
+             | Q(vendor_account__status=AccountStatus.CUSTOMER, partner_account__status__in=OPEN_SIDE)
+             | Q(vendor_account__status=AccountStatus.OPPORTUNITY, partner_account__status=AccountStatus.OPPORTUNITY))
+    if match_public_id:
+        extra &= Q(public_id=match_public_id)
     out = []
     for head, vrow, prow in _match_rows(wanted, extra):
         kind = cosell_kind(vrow["status"], prow["status"])

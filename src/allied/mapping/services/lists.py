@@ -153,6 +153,17 @@ def _amount(value) -> Decimal | None:
     return amount
 
 
+# What CRM exports write for "no value" in a website or country column: read as empty, not as an error.
+_NO_VALUE = frozenset({"n/a", "na", "none", "null", "nil", "-", "--", "---", "unknown", "tbd", "?", "0"})
+
+
+def _humanize_enum(value: str) -> str:
+    """HubSpot exports some picklists as their internal values (COMPUTER_SOFTWARE): show them as words."""
+    if value and "_" in value and value.upper() == value and value.replace("_", "").isalnum():
+        return value.replace("_", " ").capitalize()
+    return value
+
+
 def _clean_values(data: dict, *, partial: bool = False) -> tuple[dict, dict[str, str]]:
     """(clean fields, {field: problem}) for one account; only the fields present in ``data`` when ``partial``."""
     out: dict = {}
@@ -163,17 +174,22 @@ def _clean_values(data: dict, *, partial: bool = False) -> tuple[dict, dict[str,
             if len(value) > limit:
                 errors[f] = f"at most {limit} characters."
             out[f] = value[:limit]
+    if out.get("industry"):
+        out["industry"] = _humanize_enum(out["industry"])
     if "name" in out and not out["name"]:
         errors["name"] = "the company name is required."
     elif "name" in out and not normalize_company_name(out["name"]):
         errors["name"] = f'"{out["name"]}" has no letters or digits that make a company name.'
     if "domain" in data and data.get("domain") and not out.get("website"):
         out["website"] = str(data["domain"]).strip()[:255]
+    if out.get("website", "").casefold() in _NO_VALUE:
+        out["website"] = ""
     if "website" in out and out["website"]:
         if "." not in normalize_domain(out["website"]):
             errors["website"] = f'"{out["website"]}" is not a website or domain, such as example.com.'
     if "country" in data or not partial:
         raw = str(data.get("country") or "").strip()
+        raw = "" if raw.casefold() in _NO_VALUE else raw
         code = country_code(raw) if raw else ""
         if raw and not code:
             errors["country"] = f'"{raw}" is not a country: use a two-letter ISO code (DE, US) or its English name.'
