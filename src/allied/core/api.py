@@ -44,6 +44,26 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+class ImportProblemOut(Schema):
+    row: int = Field(..., description="Line in the file; the header is line 1.")
+    column: str = Field(..., description="The column as the file names it; empty when the whole row is at fault.")
+    message: str
+
+
+class ImportErrorBody(ErrorBody):
+    """A rejected CSV import: nothing was imported; every problem by row and column."""
+
+    problems: list[ImportProblemOut] = Field([], description="Every problem (the first thousand when there are more).")
+    problem_count: int = 0
+
+
+class ImportErrorOut(Schema):
+    error: ImportErrorBody
+
+
+IMPORT_ERRORS = {400: ImportErrorOut, frozenset({401, 403, 404, 409, 422, 429}): ErrorOut}
+
+
 def error_body(code: str, message: str, fields: list[dict] | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or []}}
 

@@ -12,12 +12,10 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from allied.accounts import selectors as account_selectors
 from allied.core.api import (
     ERRORS,
-    ErrorBody,
-    ErrorOut,
+    IMPORT_ERRORS,
     PageQuery,
     PublicOut,
     Ref,
-    error_body,
     page,
     resolve_ref,
 )
@@ -25,7 +23,7 @@ from allied.core.errors import DomainError
 from allied.partners import selectors as partner_selectors
 
 from . import selectors, services
-from .imports import MAX_PROBLEMS_LISTED, ImportRejected
+from .imports import ImportRejected
 from .models import AccountSource
 
 accounts_router = Router(tags=["accounts"])
@@ -168,33 +166,11 @@ class ImportResultOut(Schema):
     unchanged: int
 
 
-class ImportProblemOut(Schema):
-    row: int = Field(..., description="Line in the file; the header is line 1.")
-    column: str = Field(..., description="The column as the file names it; empty when the whole row is at fault.")
-    message: str
-
-
-class ImportErrorBody(ErrorBody):
-    problems: list[ImportProblemOut] = Field([], description=f"Every problem (the first {MAX_PROBLEMS_LISTED} when there are more).")
-    problem_count: int = 0
-
-
-class ImportErrorOut(Schema):
-    error: ImportErrorBody
-
-
-IMPORT_RESPONSES = {200: ImportResultOut, 400: ImportErrorOut, frozenset({401, 403, 404, 409, 422, 429}): ErrorOut}
+IMPORT_RESPONSES = {200: ImportResultOut, **IMPORT_ERRORS}
 IMPORT_HELP = ("Send `multipart/form-data` with the CSV as `file`. `format`: auto (default), salesforce, hubspot or allied. "
                "`date_order`: auto (default: read from the file), mdy or dmy. All or nothing: a file with any bad row "
                "answers 400 with every problem (`row` is the line in the file, the header being line 1) and imports nothing. "
                "Rows are matched by their CRM id, so importing the same file again changes nothing.")
-
-
-def _rejected(exc: ImportRejected) -> dict:
-    body = error_body(exc.code, exc.message, [{"field": "file", "message": exc.summary}])
-    body["error"]["problems"] = [{"row": p.row, "column": p.column, "message": p.message} for p in exc.listed]
-    body["error"]["problem_count"] = len(exc.problems)
-    return body
 
 
 def _refs(request, data: dict) -> dict:
@@ -225,7 +201,7 @@ def _import(request, service, file, fmt: str, date_order: str, what: str):
     try:
         result = service(actor=request.auth, file=file, fmt=fmt, date_order=date_order)
     except ImportRejected as exc:
-        return Status(400, _rejected(exc))
+        return Status(400, exc.api_body())
     return asdict(result)
 
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from allied.core.api import error_body
 from allied.core.errors import DomainError
 
 MAX_PROBLEMS_LISTED = 1000  # a file that is wrong everywhere gets the first thousand, and the count
@@ -62,6 +63,13 @@ class ImportRejected(DomainError):
                 "(row numbers are line numbers, the header being row 1).")
         super().__init__("\n".join([head, *lines]), field="file", code="import_rejected")
         self.summary = head
+
+    def api_body(self) -> dict:
+        """The API's 400 answer: the usual error shape plus every listed problem by row and column."""
+        body = error_body(self.code, self.message, [{"field": "file", "message": self.summary}])
+        body["error"]["problems"] = [{"row": p.row, "column": p.column, "message": p.message} for p in self.listed]
+        body["error"]["problem_count"] = len(self.problems)
+        return body
 
 
 def header_key(text: str) -> str:
@@ -300,8 +308,9 @@ FORMATS = ("auto", "salesforce", "hubspot", "allied")
 
 def layout_pick(table: Table, layouts: tuple[Layout, ...], fmt: str = "auto") -> tuple[Layout, dict[str, int]]:
     """The format of the file (named, or recognised by its header) and the column of each field it has."""
-    if fmt not in FORMATS:
-        raise DomainError(f"Unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.", field="format")
+    keys = ("auto", *(lay.key for lay in layouts))
+    if fmt not in keys:
+        raise DomainError(f"Unknown format {fmt!r}; choose one of {', '.join(keys)}.", field="format")
     if fmt == "auto":
         layout = next((lay for lay in layouts if lay.recognises(table)), None)
         if layout is None:

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from allied.core.api import ERRORS, PageQuery, page, resolve_ref
+from allied.core.api import ERRORS, IMPORT_ERRORS, PageQuery, page, resolve_ref
 from allied.core.errors import DomainError, NotFound
 from allied.core.inputs import escape_cell
 from allied.deals import selectors as deal_selectors
@@ -99,13 +99,16 @@ def account_create(request, payload: MappedAccountIn):
     return Status(201, services.account_upsert(actor=request.auth, partner=partner, data=payload.dict()))
 
 
-@router.post("/accounts/import", response={200: ImportOut, **ERRORS}, summary="Import your side's list from a CRM export",
+@router.post("/accounts/import", response={200: ImportOut, **IMPORT_ERRORS}, summary="Import your side's list from a CRM export",
              description=IMPORT_HELP)
 def accounts_import(request, file: File[UploadedFile | None] = None, replace: Form[bool] = False, format: Form[str] = "auto"):
     partner = access.own_list_partner(request.auth, manage=True)
     if file is None:
         raise DomainError("Attach the CSV file as `file`.", field="file")
-    result = services.accounts_import(actor=request.auth, partner=partner, file=file, replace=replace, fmt=format)
+    try:
+        result = services.accounts_import(actor=request.auth, partner=partner, file=file, replace=replace, fmt=format)
+    except services.ImportRejected as exc:
+        return Status(400, exc.api_body())
     return result.__dict__
 
 

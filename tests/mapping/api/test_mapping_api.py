@@ -83,7 +83,21 @@ def test_a_bad_file_imports_nothing_and_names_every_row_and_column(world, multip
     assert 'row 3, column "Company name"' in error["message"]
     assert 'row 3, column "Country/Region"' in error["message"]
     assert 'row 3, column "Number of Employees"' in error["message"]
+    assert error["problem_count"] == 3
+    assert {(p["row"], p["column"]) for p in error["problems"]} == {(3, "Company name"), (3, "Country/Region"),
+                                                                    (3, "Number of Employees")}
     assert world.partner_a.mapped_accounts.count() == 0
+
+
+def test_a_plain_csv_can_be_named_as_csv(world, multipart):
+    text = "name,website,country,status\nGood Co,good.example,US,customer\n"
+    resp = multipart.as_user(world.a_admin).post(f"{M}/accounts/import", {
+        "file": SimpleUploadedFile("c.csv", text.encode(), content_type="text/csv"), "format": "csv"})
+    assert resp.status_code == 200, resp.content
+    assert (resp.json()["format"], resp.json()["created"]) == ("csv", 1)
+    resp = multipart.as_user(world.a_admin).post(f"{M}/accounts/import", {
+        "file": SimpleUploadedFile("c.csv", text.encode(), content_type="text/csv"), "format": "excel"})
+    assert resp.status_code == 400 and "auto, hubspot, salesforce, csv" in resp.json()["error"]["message"]
 
 
 def test_own_list_crud_and_errors_name_the_field(world, api_client):
