@@ -140,6 +140,18 @@ def test_bench_accruals_writes_its_figures(env, tmp_path):
     assert figures["equal_to_reference"] is True and figures["rules"] == 20 and figures["accruals"] > 3000
 
 
+def test_bench_mapping_writes_its_figures_with_private_mapping(env, tmp_path):
+    out = tmp_path / "mapping.json"
+    run(env, "bench", "mapping", "--size", "1500", "--psi-size", "400", "--out", str(out), timeout=900)
+    figures = json.loads(out.read_text())
+    for key in ("seconds", "f1", "splink_seconds", "splink_f1", "psi_seconds", "openmined_psi_seconds"):
+        assert isinstance(figures[key], float), key
+    assert figures["f1"] >= 0.9
+    assert figures["psi_intersection"] == figures["openmined_psi_intersection"] == figures["true_intersection"] > 0
+    proc = subprocess.run([ALLIED, "bench", "routing", "--no-psi"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "mapping benchmark" in proc.stderr
+
+
 def test_import_accounts_from_a_crm_export(env):
     run(env, "seed", "--partners", "3")
     fixture = Path(__file__).parents[1] / "customers" / "fixtures" / "hubspot_companies.csv"

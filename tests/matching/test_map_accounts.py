@@ -108,6 +108,34 @@ def test_a_right_record_taken_by_a_better_left_match_is_not_also_given_to_a_weak
     assert {k: [p.right_id for p in v] for k, v in found.items()} == {"l1": ["r2"], "l2": ["r1"]}
 
 
+def test_a_website_given_by_very_many_records_joins_none_of_them_but_their_names_still_meet():
+    from allied.matching.mapping import DOMAIN_CAP
+
+    crowd = [Record(f"r{i:04d}", f"Speedy Lube #{1000 + i}", "speedylube.com", "US") for i in range(DOMAIN_CAP + 1)]
+    scored: dict[str, int] = {}
+    found = best([Record("l1", "Speedy Lube #1007 LLC", "https://speedylube.com", "US"),
+                  Record("l2", "Speedy Lube Oxford", "speedylube.com", "US")], crowd,
+                 progress=lambda stage, done, total: scored.__setitem__(stage, total))
+    assert scored["exact"] == 1  # the name join only; not 2 x 101 pairs on the shared website
+    assert list(found) == ["l1"] and [p.right_id for p in found["l1"]] == ["r0007"]
+    assert found["l1"][0].method == "domain" and found["l1"][0].score >= 0.99
+    # below the cap the domain still joins: one record sharing it is a match
+    assert one(Record("l2", "Speedy Lube Oxford", "speedylube.com", "US"), crowd[:1]) is not None
+
+
+def test_left_fuzzy_keys_are_computed_only_for_records_the_exact_joins_did_not_settle(monkeypatch):
+    from allied.matching import mapping
+
+    seen: list[int] = []
+    original = mapping._fuzzy_chunk
+    monkeypatch.setattr(mapping, "_fuzzy_chunk", lambda owners: (seen.extend(owners.tolist()), original(owners))[1])
+    left = [Record("l0", "Acme Robotics", "acme.com", "US"), Record("l1", "Zentrix Analytcs", "", "US")]
+    right = [Record("r0", "Acme Robotics GmbH", "acme.com", "US"), Record("r1", "Zentrix Analytics", "", "US")]
+    found = best(left, right, workers=1)
+    assert seen == [1]
+    assert {k: [p.right_id for p in v] for k, v in found.items()} == {"l0": ["r0"], "l1": ["r1"]}
+
+
 def test_the_country_and_domain_pre_filter_drops_only_pairs_compare_scores_below_the_threshold():
     import random
 
@@ -123,10 +151,10 @@ def test_the_country_and_domain_pre_filter_drops_only_pairs_compare_scores_below
     mapping._STATE.update(left=left, right=right)
     try:
         parts = {side: mapping._prepare_chunk((side, 0, len(recs))) for side, recs in (("left", left), ("right", right))}
-        rows = {side: [mapping.Row._make(t) for t in parts[side][2]] for side in parts}
+        rows = {side: [mapping.Row._make(t) for t in parts[side].rows] for side in parts}
         mapping._STATE.update(left_rows=rows["left"], right_rows=rows["right"])
         pairs = np.arange(len(left) * len(right), dtype=np.int64)
-        evidence = (parts["left"][-1], parts["right"][-1])
+        evidence = (parts["left"].evidence, parts["right"].evidence)
         for keep in (SAME_COMPANY, 0.7):
             ok = mapping._may_qualify(pairs, len(right), evidence, keep)
             assert 0 < ok.sum() < len(pairs)

@@ -2,31 +2,38 @@
 
 ``map_accounts(left, right)`` gives, for each left record, its best right match(es) scoring at
 least ``threshold``, with the same ``compare()`` score and reason for every pair it returns, as
-``match_records`` (``MatchIndex.best``) does — but built for lists of a million records. The pairs
-differ from ``match_records``'s in a few per cent of cases: its own candidate keys, the settling
-rule and the caps below, and a crowd of more than ``MAX_TIES`` equal best matches gives none.
+``match_records`` (``MatchIndex.best``) does — but built for lists of a million records, and
+resolved one to one (step 4). The pairs differ from ``match_records``'s in a few per cent of
+cases: its own candidate keys, the settling rule, the caps and the resolution rules below.
 
 1. **prepare**: each record is normalised once (names, registered domains and countries are
-   cached by value), into a light row with exactly the fields of ``Prepared``;
+   cached by value), into a light row with exactly the fields of ``Prepared``, with its exact
+   keys (and, for right records, its fuzzy keys);
 2. **exact**: hashed joins on the registered domain (free e-mail domains never count) and on
    the normalised name with its words sorted (legal suffixes, punctuation, case, accents, "&"/and,
-   known abbreviations and word order are gone by then). Every candidate is scored with
-   ``compare()``, so country evidence counts exactly as there: the same name in another country
-   with another domain falls below ``SAME_COMPANY``. A left record whose best exact candidate
-   scores ``SETTLED`` (0.96) or more is done: a fuzzy candidate, which shares neither the domain
-   nor the name, could at most tie it in rare cases;
-3. **fuzzy**: only the records the exact joins did not settle join on fuzzy keys (``_keys``: for
-   each meaningful word, the other words fixed and that word or that word less one letter — one
-   typo in one word still meets; the words joined; rare halves and acronyms). A fuzzy key shared by
-   more than ``key_cap`` right records is skipped, like a stop word, and an exact block larger than
-   ``EXACT_CAP`` is narrowed to the records in the same country (a list with 20,000 accounts named
-   "Unknown" must not cost 400 million comparisons). A vectorised rapidfuzz pre-filter drops the
-   candidates that cannot reach the threshold before ``compare()`` scores the rest.
+   known abbreviations and word order are gone by then). Candidates in different countries
+   without a shared domain, or with two unrelated registered domains, are dropped in numpy: they
+   cannot reach ``SAME_COMPANY`` (``_may_qualify``). Every other candidate is scored with
+   ``compare()``, so country evidence counts exactly as there. A left record whose best exact
+   candidate scores ``SETTLED`` (0.96) or more is done: a fuzzy candidate, which shares neither
+   the domain nor the name, could at most tie it in rare cases;
+3. **fuzzy**: only the records the exact joins did not settle get fuzzy keys and join on them
+   (``_keys``: for each meaningful word, the other words fixed and that word or that word less one
+   letter — one typo in one word still meets; the words joined; rare halves and acronyms). A fuzzy
+   key shared by more than ``key_cap`` right records is skipped, like a stop word; a registered
+   domain given by more than ``DOMAIN_CAP`` right records (a franchisor's or a group's website)
+   joins none of them (their names still meet); an exact name block larger than ``EXACT_CAP`` is
+   narrowed to the records in the same country (a list with 20,000 accounts named "Unknown" must
+   not cost 400 million comparisons). A vectorised rapidfuzz pre-filter drops the candidates that
+   cannot reach the threshold before ``compare()`` scores the rest;
+4. **resolution** (``_resolve``): each left record's best pair(s); a pair whose right record has a
+   strictly better left partner is dropped (mutual best); crowds give none.
 
 All joins are on 64-bit hashes in numpy (sort, search, expand), never pair by pair in Python.
 For large inputs (more than ``PARALLEL_MIN`` records on the left) normalising, keying and scoring
-run in chunks on two worker processes forked from this one (they inherit the lists, nothing big is
-sent to them); the joins run here. Small inputs run in this process. Both give the same pairs.
+run in chunks on two worker processes forked from this one (they inherit the lists and the
+prepared rows, nothing big is sent to them); the joins run here. Small inputs run in this
+process. Both give the same pairs.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from .score import _LIGHT, _MAX_TOKENS, SAME_COMPANY, _labels_related, compare, 
 
 SETTLED = 0.96
 EXACT_CAP = 2000
+DOMAIN_CAP = 100
 FUZZY_CAP = 1000
 RARE_CAP = 20
 MAX_TIES = 5
@@ -139,6 +147,9 @@ _EXACT_KINDS = ("d", "n")
 def _keys(row: Row) -> tuple[list[int], list[int], tuple[list[int], list[int]], list[int], str]:
     """Hashed join keys of a prepared record: (exact, exact within the country, fuzzy, rare), and its core words.
 
+    ``_exact_keys`` and ``_fuzzy_keys`` compute the two halves (a left record's fuzzy keys only
+    when the exact joins did not settle it).
+
     *Rare* keys (halves, acronyms) are useful only when few records share them: a block of more
     than ``RARE_CAP`` right records is skipped (``consulting`` ends too many names).
 
@@ -158,6 +169,11 @@ def _keys(row: Row) -> tuple[list[int], list[int], tuple[list[int], list[int]], 
     its variant), mixed into one in numpy (``_mix``): hashing each variant string once is the
     expensive part.
     """
+    return (*_exact_keys(row), *_fuzzy_keys(row))
+
+
+def _exact_keys(row: Row) -> tuple[list[int], list[int]]:
+    """(exact keys, the same within the country or 0): the registered domain first, then the sorted name."""
     exact: list[int] = []
     local: list[int] = []
     country = row.country
@@ -167,9 +183,14 @@ def _keys(row: Row) -> tuple[list[int], list[int], tuple[list[int], list[int]], 
     if row.sorted_compact:
         exact.append(hash(("n", row.sorted_compact)))
         local.append(hash(("n", row.sorted_compact, country)) if country else 0)
+    return exact, local
+
+
+def _fuzzy_keys(row: Row) -> tuple[tuple[list[int], list[int]], list[int], str]:
+    """(fuzzy keys as (fixed, variable) hashes, rare keys, core words) — see ``_keys``."""
     tokens = row.tokens[:_MAX_TOKENS]
     if not tokens:
-        return exact, local, ([], []), [], ""
+        return ([], []), [], ""
     light = _LIGHT
     core = [t for t in tokens if t not in light] or list(tokens)
     rests = [_JOINED]
@@ -193,7 +214,7 @@ def _keys(row: Row) -> tuple[list[int], list[int], tuple[list[int], list[int]], 
         rare.add(hash(("a", row.acronym)))
     if len(tokens) == 1 and 3 <= len(row.compact) <= 6 and row.compact.isalpha():
         rare.add(hash(("a", row.compact)))
-    return exact, local, (rests, variants), list(rare), " ".join(words)
+    return (rests, variants), list(rare), " ".join(words)
 
 
 _variants: dict[str, tuple[int, ...]] = {}  # per process: common words ("consulting") recur in many names
@@ -230,33 +251,69 @@ def _mix(fixed: list[int], variable: list[int]) -> np.ndarray:
 _STATE: dict = {}
 
 
-def _prepare_chunk(task: tuple[str, int, int]):
-    """Prepare records [start, stop) of one side: rows as plain tuples, and their key arrays."""
+class _Chunk(NamedTuple):
+    side: str
+    start: int
+    rows: list  # Row fields as plain tuples (cheaper to send)
+    cores: list  # core words (right records only; a left record's come with its fuzzy keys)
+    exact: np.ndarray  # exact key hashes
+    local: np.ndarray  # the same within the country (0: no country)
+    exact_owner: np.ndarray
+    exact_is_domain: np.ndarray  # bool: a domain key (else a name key)
+    evidence: np.ndarray  # (n, 3): hashes of the country, the registered domain, its brand label (0: none)
+    fuzzy: _Fuzzy | None  # right records only
+
+
+class _Fuzzy(NamedTuple):
+    keys: np.ndarray
+    owner: np.ndarray
+    rare: np.ndarray
+    rare_owner: np.ndarray
+    cores: list
+
+
+def _prepare_chunk(task: tuple[str, int, int]) -> _Chunk:
+    """Prepare records [start, stop) of one side: rows as plain tuples, their exact key arrays and, for
+    the right side, their fuzzy keys too (``_fuzzy_chunk`` computes a left record's when needed)."""
     side, start, stop = task
     records = _STATE[side][start:stop]
     rows = []
-    cores = []
-    ex_h, ex_l, ex_o, fz_f, fz_v, fz_o, rr_h, rr_o, evidence = [], [], [], [], [], [], [], [], []
+    ex_h, ex_l, ex_o, ex_d, evidence = [], [], [], [], []
     for offset, record in enumerate(records):
         row = prepare_row(record)
         rows.append(tuple(row))
         evidence.append((hash(row.country) if row.country else 0, hash(row.domain) if row.domain else 0,
                          hash(row.domain_label) if row.domain_label else 0))
-        exact, local, fuzzy, rare, core = _keys(row)
-        cores.append(core)
-        owner = start + offset
+        exact, local = _exact_keys(row)
         ex_h += exact
         ex_l += local
-        ex_o += [owner] * len(exact)
+        ex_o += [start + offset] * len(exact)
+        ex_d += (True, False)[:len(exact)] if row.domain else (False,) * len(exact)  # the domain key comes first
+    fuzzy = _fuzzy_rows(map(Row._make, rows), range(start, stop)) if side == "right" else None
+    return _Chunk(side, start, rows, fuzzy.cores if fuzzy else [], np.array(ex_h, dtype=np.int64),
+                  np.array(ex_l, dtype=np.int64), np.array(ex_o, dtype=np.int64), np.array(ex_d, dtype=bool),
+                  np.array(evidence, dtype=np.int64).reshape(-1, 3), fuzzy)
+
+
+def _fuzzy_rows(rows: Iterable[Row], owners: Iterable[int]) -> _Fuzzy:
+    fz_f, fz_v, fz_o, rr_h, rr_o, cores = [], [], [], [], [], []
+    for owner, row in zip(owners, rows, strict=True):
+        fuzzy, rare, core = _fuzzy_keys(row)
+        cores.append(core)
         fz_f += fuzzy[0]
         fz_v += fuzzy[1]
         fz_o += [owner] * len(fuzzy[0])
         rr_h += rare
         rr_o += [owner] * len(rare)
-    return (side, start, rows, cores, np.array(ex_h, dtype=np.int64), np.array(ex_l, dtype=np.int64),
-            np.array(ex_o, dtype=np.int64), _mix(fz_f, fz_v), np.array(fz_o, dtype=np.int64),
-            np.array(rr_h, dtype=np.int64), np.array(rr_o, dtype=np.int64),
-            np.array(evidence, dtype=np.int64).reshape(-1, 3))
+    return _Fuzzy(_mix(fz_f, fz_v), np.array(fz_o, dtype=np.int64), np.array(rr_h, dtype=np.int64),
+                  np.array(rr_o, dtype=np.int64), cores)
+
+
+def _fuzzy_chunk(owners: np.ndarray) -> tuple[np.ndarray, _Fuzzy]:
+    """The fuzzy keys of the given left records (prepared rows shared by the fork)."""
+    rows = _STATE["left_rows"]
+    owners_list = owners.tolist()
+    return owners, _fuzzy_rows((rows[i] for i in owners_list), owners_list)
 
 
 def _score_chunk(task: tuple[np.ndarray, np.ndarray, float]):
@@ -383,16 +440,18 @@ def _run(n_left: int, n_right: int, threshold: float, progress: Progress | None,
              for start in range(0, n, chunk)]
     rows: dict[str, list] = {"left": [None] * n_left, "right": [None] * n_right}
     cores: dict[str, list] = {"left": [None] * n_left, "right": [None] * n_right}
-    parts: dict[str, list] = {"left": [], "right": []}
+    parts: dict[str, list[_Chunk]] = {"left": [], "right": []}
     done = 0
     report("prepare", 0, n_left + n_right)
     pool = _pool(workers)
     try:
-        for side, start, chunk_rows, chunk_cores, *arrays in _imap(pool, _prepare_chunk, tasks):
-            rows[side][start:start + len(chunk_rows)] = map(Row._make, chunk_rows)
-            cores[side][start:start + len(chunk_rows)] = chunk_cores
-            parts[side].append(arrays)
-            done += len(chunk_rows)
+        for part in _imap(pool, _prepare_chunk, tasks):
+            n = len(part.rows)
+            rows[part.side][part.start:part.start + n] = map(Row._make, part.rows)
+            if part.side == "right":
+                cores["right"][part.start:part.start + n] = part.cores
+            parts[part.side].append(part._replace(rows=[], cores=[]))
+            done += n
             report("prepare", done, n_left + n_right)
     finally:
         if pool is not None:
@@ -400,42 +459,62 @@ def _run(n_left: int, n_right: int, threshold: float, progress: Progress | None,
             pool.join()
     _STATE.update(left_rows=rows["left"], right_rows=rows["right"])
     del _STATE["left"], _STATE["right"]
-    L = [np.concatenate([p[k] for p in parts["left"]]) for k in range(8)]
-    R = [np.concatenate([p[k] for p in parts["right"]]) for k in range(8)]
-    evidence = (L.pop(), R.pop())
+
+    lefts, rights = parts["left"], parts["right"]
     del parts
+    evidence = (_joined(lefts, "evidence"), _joined(rights, "evidence"))
+    L = [_joined(lefts, f) for f in ("exact", "local", "exact_owner", "exact_is_domain")]
+    R = [_joined(rights, f) for f in ("exact", "local", "exact_owner")]
+    right_fuzzy = [_joined([p.fuzzy for p in rights], f) for f in ("keys", "owner", "rare", "rare_owner")]
+    del lefts, rights
 
     # 2. exact: the same registered domain or the same normalised name. An oversized block is
     #    narrowed to the same country.
     exact_index = _Sorted(R[0], R[2])
     local_index = _Sorted(R[1][R[1] != 0], R[2][R[1] != 0])
+    left_is_domain = L[3]
     starts, counts = exact_index.lookup(L[0])
-    small = counts <= EXACT_CAP
+    small = counts <= np.where(left_is_domain, DOMAIN_CAP, EXACT_CAP)
     li1, ri1 = exact_index.expand(L[2], starts, np.where(small, counts, 0))
-    big = ~small & (L[1] != 0)
+    big = ~small & (L[1] != 0) & ~left_is_domain
     starts2, counts2 = local_index.lookup(L[1][big])
     li2, ri2 = local_index.expand(L[2][big], starts2, np.minimum(counts2, EXACT_CAP))
     exact_pairs = _unique_pairs(np.concatenate([li1, li2]), np.concatenate([ri1, ri2]), n_right)
-    del exact_index, local_index, li1, ri1, li2, ri2
+    del exact_index, local_index, li1, ri1, li2, ri2, L, R
     keep = min(threshold, SETTLED)
     exact_pairs = exact_pairs[_may_qualify(exact_pairs, n_right, evidence, keep)]
     found, best = _score(exact_pairs, n_right, keep, workers, "exact", report)
 
-    # 3. fuzzy: the left records the exact joins did not settle, on the fuzzy keys.
+    # 3. fuzzy: the left records the exact joins did not settle, on the fuzzy keys (computed now, for those only).
     settled = np.zeros(n_left, dtype=bool)
     if best:
         ids = np.fromiter(best.keys(), dtype=np.int64, count=len(best))
         scores = np.fromiter(best.values(), dtype=np.float64, count=len(best))
         settled[ids[scores >= SETTLED]] = True
+    unsettled = np.flatnonzero(~settled)
+    size = max(1000, min(PREPARE_CHUNK, -(-len(unsettled) // (workers * 4))))
+    left_fuzzy: list[list[np.ndarray]] = [[], [], [], []]
+    pool = _pool(workers)
+    try:
+        for owners, part in _imap(pool, _fuzzy_chunk, [unsettled[i:i + size] for i in range(0, len(unsettled), size)]):
+            for k in range(4):
+                left_fuzzy[k].append(part[k])
+            for i, core in zip(owners.tolist(), part.cores, strict=True):
+                cores["left"][i] = core
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    LF = [np.concatenate(a) if a else np.zeros(0, np.int64) for a in left_fuzzy]
+    del left_fuzzy
     found_l, found_r = [], []
-    for (h, o), cap in (((3, 4), key_cap), ((5, 6), RARE_CAP if threshold >= PREFILTER_MIN else key_cap)):
-        open_entries = ~settled[L[o]]
-        index = _Sorted(R[h], R[o], stable=False)  # the pairs are sorted and made unique below
-        starts, counts = index.lookup(L[h][open_entries])
-        li, ri = index.expand(L[o][open_entries], starts, np.where(counts <= cap, counts, 0))
+    for (h, o), cap in (((0, 1), key_cap), ((2, 3), RARE_CAP if threshold >= PREFILTER_MIN else key_cap)):
+        index = _Sorted(right_fuzzy[h], right_fuzzy[o], stable=False)  # the pairs are sorted and made unique below
+        starts, counts = index.lookup(LF[h])
+        li, ri = index.expand(LF[o], starts, np.where(counts <= cap, counts, 0))
         found_l.append(li)
         found_r.append(ri)
-    del index, L, R
+    del index, LF, right_fuzzy
     fuzzy_pairs = _unique_pairs(np.concatenate(found_l), np.concatenate(found_r), n_right)
     del found_l, found_r
     fuzzy_pairs = fuzzy_pairs[~np.isin(fuzzy_pairs, exact_pairs, assume_unique=True)]
@@ -447,6 +526,10 @@ def _run(n_left: int, n_right: int, threshold: float, progress: Progress | None,
     found += more
 
     return _resolve(found, threshold, max_ties, _STATE["left_rows"], _STATE["right_rows"])
+
+
+def _joined(parts: list, field: str) -> np.ndarray:
+    return np.concatenate([getattr(p, field) for p in parts])
 
 
 def _resolve(found: list, threshold: float, max_ties: int, left_rows: list, right_rows: list) -> list[Pair]:

@@ -53,6 +53,8 @@ def _psl():
 _DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
 _FIRST_PIECE = re.compile(r"[^\s,;|]+")
 _LABEL = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?$")
+_PATH_START = re.compile(r"[/?#\\]")
+_ASCII_LABEL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 def normalize_domain(value: str) -> str:
@@ -86,7 +88,7 @@ def _host(text: str) -> str:
         text = text.split("://", 1)[1]
     elif text.startswith("//"):
         text = text[2:]
-    text = re.split(r"[/?#\\]", text, maxsplit=1)[0]
+    text = _PATH_START.split(text, maxsplit=1)[0]
     text = text.rsplit("@", 1)[-1]  # e-mail address or user:password@host
     if text.startswith("["):  # IPv6 literal
         return ""
@@ -103,7 +105,10 @@ def _host(text: str) -> str:
                 return ""
         elif not label.isascii():
             label = unicodedata.normalize("NFKC", label).lower()
-        if not _LABEL.match(label) or len(label) > 63:
+        if label.isascii():  # _LABEL without the regex: letters, digits, "-" and "_", a letter or digit at each end
+            if not label or len(label) > 63 or not (label[0].isalnum() and label[-1].isalnum()) or not _ASCII_LABEL.issuperset(label):
+                return ""
+        elif not _LABEL.match(label) or len(label) > 63:
             return ""
         out.append(label)
     if all(label.isdigit() for label in out) or out[-1].isdigit():

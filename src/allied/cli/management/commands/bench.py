@@ -23,8 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--size", type=int, default=None)
         parser.add_argument("--repeat", type=int, default=None)
         parser.add_argument("--out", default=None, help="Where to write the JSON figures (default bench/results/NAME.json).")
+        parser.add_argument("--no-psi", action="store_true", help="mapping: skip the private-mapping figures.")
+        parser.add_argument("--psi-size", type=int, default=None, help="mapping: keys per side for the private-mapping figures.")
 
-    def handle(self, *args, name, size, repeat, out, **opts):
+    def handle(self, *args, name, size, repeat, out, no_psi=False, psi_size=None, **opts):
         directory = bench_dir()
         script = directory / f"{name}.py"
         if not name.isidentifier() or not script.exists():
@@ -35,6 +37,10 @@ class Command(BaseCommand):
             cmd += ["--size", str(size)]
         if repeat:
             cmd += ["--repeat", str(repeat)]
+        if no_psi or psi_size:
+            if name != "mapping":
+                raise CommandError("--no-psi and --psi-size belong to the mapping benchmark.")
+            cmd += ["--no-psi"] if no_psi else ["--psi-size", str(psi_size)]
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
         code = subprocess.call(cmd, env=env)
         if code:
