@@ -89,6 +89,16 @@ def test_overlaps_session_tells_the_partner_which_accounts_and_reveals_to_the_ve
     assert sorted(vendor_view["vendor_overlap"]) == sorted(mapping.vendor_overlap) and vendor_view["overlap_count"] == 2
     partner_view = api_client.as_user(world.a_sales).get(f"{S}/{mapping.public_id}").json()
     assert partner_view["vendor_overlap"] == [] and partner_view["overlap_count"] == 2 and partner_view["mode"] == "overlaps"
+    # the pages show the session: the CAM sees how many of our accounts were revealed, the partner its count
+    from django.test import Client as PageClient
+
+    pages = PageClient()
+    pages.force_login(world.cam)
+    html = pages.get(f"/console/cosell/{world.partner_a.public_id}/").content.decode()
+    assert 'data-testid="console-private-sessions"' in html and "Customers" in html
+    pages.force_login(world.a_admin)
+    html = pages.get("/portal/cosell/private/").content.decode()
+    assert 'data-testid="private-sessions"' in html and population.public_id in html
 
 
 def test_counts_session_gives_only_the_count_and_writes_no_rows(world, api_client, vendor, tmp_path, capsys):

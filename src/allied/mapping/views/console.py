@@ -119,6 +119,7 @@ def partnership(request, public_id):
     return render(request, "mapping/console_partnership.html", _ctx(
         "partnerships", partner=partner, view=view, table=table, sharing=sharing, level_help=LEVEL_HELP, can_manage=_can_manage(user),
         run=view.last_run, polling=polling(view.last_run),
+        private_sessions=list(selectors.private_mapping_list(user=user, partner=partner)[:20]),
         progress_url=f"/console/cosell/{partner.public_id}/progress/"), status=400 if action else 200)
 
 
