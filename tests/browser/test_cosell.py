@@ -142,7 +142,7 @@ def test_vendor_and_partner_map_accounts_with_sharing_controls(page, world):
     _both(page, "cosell-console-matrix", "console overlap matrix")
     page.get_by_test_id("overlap-matrix").get_by_role("link", name="3 overlapping: Customers × Customers").click()
     rows = page.get_by_test_id("overlap-rows")
-    expect(rows).to_contain_text("COMPUTER_SOFTWARE")
+    expect(rows).to_contain_text("Computer software")
     assert "Priya Partnerowner" not in page.content() and "1200" not in page.content()
     assert "Proseware" not in page.content() and "Coho Winery" not in page.content()  # the partner's other customers
     _both(page, "cosell-console-drilldown", "console drill-down")

@@ -123,12 +123,13 @@ def test_vendor_list_sync_from_the_account_master_is_idempotent(world):
 
 
 def test_crm_placeholders_read_as_empty_and_picklist_values_as_words(world):
-    text = HUBSPOT_HEADER + ("1,Acme,n/a,N/A,customer,COMPUTER_SOFTWARE,,\n2,Globex,-,unknown,customer,Energy,,\n"
+    text = HUBSPOT_HEADER + ("1,Acme,n/a,N/A,customer,COMPUTER_SOFTWARE,,\n2,Globex,-,unknown,customer,RETAIL,,\n"
+                             "5,Initech,initech.example,US,customer,IT,,\n"
                              "3,Hooli,acme,US,customer,,,\n")
     with pytest.raises(ImportRejected) as exc:  # "acme" is not a website: still an error, named by row and column
         accounts_import(actor=world.a_admin, partner=world.partner_a, file=text.encode())
-    assert {(p.row, p.column) for p in exc.value.problems} == {(4, "Company Domain Name")}
+    assert {(p.row, p.column) for p in exc.value.problems} == {(5, "Company Domain Name")}
     accounts_import(actor=world.a_admin, partner=world.partner_a, file=text.rsplit("3,Hooli", 1)[0].encode())
     rows = dict((n, (w, c, i)) for n, w, c, i in MappedAccount.objects.filter(partner=world.partner_a)
                 .values_list("name", "website", "country", "industry"))
-    assert rows == {"Acme": ("", "", "Computer software"), "Globex": ("", "", "Energy")}
+    assert rows == {"Acme": ("", "", "Computer software"), "Globex": ("", "", "Retail"), "Initech": ("initech.example", "US", "IT")}

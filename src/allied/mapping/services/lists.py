@@ -158,8 +158,10 @@ _NO_VALUE = frozenset({"n/a", "na", "none", "null", "nil", "-", "--", "---", "un
 
 
 def _humanize_enum(value: str) -> str:
-    """HubSpot exports some picklists as their internal values (COMPUTER_SOFTWARE): show them as words."""
-    if value and "_" in value and value.upper() == value and value.replace("_", "").isalnum():
+    """HubSpot exports picklists as their internal values (COMPUTER_SOFTWARE, RETAIL): show them as words.
+
+    Short all-capital values (IT, ICT, B2B) are kept: they are acronyms, not picklist keys."""
+    if len(value) > 3 and value.upper() == value and value.replace("_", "").isalpha():
         return value.replace("_", " ").capitalize()
     return value
 
