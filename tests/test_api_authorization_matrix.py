@@ -45,6 +45,16 @@ SIDED_OBJECTS = {"mapped_account", "population"}  # one side's own: the vendor's
 MAPPING_READERS = frozenset({"admin", "cam", "pmm", "a_admin", "a_sales", "a1_admin", "b_admin", "b_sales"})  # mapping.view
 MISSING_POP = "pop_0000000000000000"
 PSI_RUNNERS = frozenset({"a_admin", "a1_admin", "b_admin"})  # partner.mapping.manage: only the partner runs private mapping
+# learning (MatrixObjects.learning, see learning_case): catalogue rows by audience, progress rows by person
+PREFIX.update({"course": "crs", "lesson": "lsn", "learning_path": "path", "certification": "cert", "enrollment": "enr",
+               "enrollment_lesson": "enr", "attempt": "att", "user_certification": "ucert"})
+LEARNING_READERS = frozenset(set(ROLES) - {"finance"})  # learning.view and partner.learning
+LEARNING_MANAGERS = frozenset({"admin", "pmm"})  # learning.manage
+LEARNING_VENDOR = frozenset({"admin", "cam", "pmm"})  # learning.view
+LEARNING_TEAM = frozenset({"a_admin", "a1_admin", "b_admin"})  # partner.learning.team
+LEARNERS = {"a": "a_sales", "a1": "a1_admin", "b": "b_sales"}  # whose progress each partner key's progress objects are
+# content library (MatrixObjects.library, see library_case): assets by audience; engagement is the vendor's
+PREFIX.update({"asset": "ast"})
 
 
 def _partner_of_item(item: dict) -> str | None:
@@ -64,6 +74,8 @@ class Op:
     vendor_only: bool = False  # the vendor's own data: a partner user gets 404 for every call, whatever it names
     readers: frozenset[str] | None = None  # GET only: the roles that may read (others get 403, not 404); None: everyone in scope
     mapping: bool = False  # account mapping: objects belong to one side of a partnership (see test_mapping_no_leak)
+    learning: bool = False  # learning: catalogue rows by audience, progress rows by person (see learning_case)
+    library: bool = False  # content library: assets by audience, engagement for vendor users only (see library_case)
     query: str = ""  # appended to the URL
 
 
@@ -260,6 +272,59 @@ COVERAGE: dict[str, Op] = {
     "GET /mapping/private-sessions/{session_id}/answer": Op("psi_session", readers=PSI_RUNNERS, mapping=True),
     "POST /mapping/private-sessions/{session_id}/finish": Op("psi_session", body={"overlap_count": 0}, readers=PSI_RUNNERS,
                                                              mapping=True),
+    # learning: one course for everyone, one for system integrators only (partner B), one draft; per partner key a learner
+    # (LEARNERS) who completed the everyone-course and holds its certification
+    "GET /learning/courses": Op(readers=LEARNING_READERS, learning=True),
+    "POST /learning/courses": Op(body={"title": "Matrix course"}, learning=True),
+    "GET /learning/courses/{id}": Op("course", readers=LEARNING_READERS, learning=True),
+    "PATCH /learning/courses/{id}": Op("course", body={"summary": "Matrix"}, learning=True),
+    "POST /learning/courses/{id}/publish": Op("course", learning=True),
+    "POST /learning/courses/{id}/retire": Op("course", learning=True),
+    "POST /learning/courses/{id}/lessons": Op("course", body={"title": "Matrix lesson", "body": "Text"}, learning=True),
+    "PUT /learning/courses/{id}/lessons/order": Op("course", body={"order": []}, learning=True),
+    "PATCH /learning/courses/{id}/lessons/{lesson_id}": Op("lesson", body={"title": "Matrix"}, learning=True),
+    "DELETE /learning/courses/{id}/lessons/{lesson_id}": Op("lesson", learning=True),
+    "GET /learning/courses/{id}/quiz": Op("course", readers=LEARNING_MANAGERS, learning=True),
+    "PUT /learning/courses/{id}/quiz": Op("course", body={"questions": [{"text": "Q", "choices": [{"text": "a", "correct": True},
+                                                                                                {"text": "b"}]}]}, learning=True),
+    "DELETE /learning/courses/{id}/quiz": Op("course", learning=True),
+    "POST /learning/courses/{id}/enroll": Op("course", learning=True),
+    "GET /learning/paths": Op(readers=LEARNING_READERS, learning=True),
+    "POST /learning/paths": Op(body={"name": "Matrix path"}, learning=True),
+    "GET /learning/paths/{id}": Op("learning_path", readers=LEARNING_READERS, learning=True),
+    "PATCH /learning/paths/{id}": Op("learning_path", body={"description": "Matrix"}, learning=True),
+    "POST /learning/paths/{id}/publish": Op("learning_path", learning=True),
+    "POST /learning/paths/{id}/retire": Op("learning_path", learning=True),
+    "GET /learning/certifications": Op(readers=LEARNING_READERS, learning=True),
+    "POST /learning/certifications": Op(body={"name": "Matrix certification", "path": "path_0000000000000000"}, learning=True),
+    "GET /learning/certifications/{id}": Op("certification", readers=LEARNING_READERS, learning=True),
+    "PATCH /learning/certifications/{id}": Op("certification", body={"description": "Matrix"}, learning=True),
+    "GET /learning/enrollments": Op(readers=LEARNING_READERS, learning=True),
+    "GET /learning/enrollments/{id}": Op("enrollment", readers=LEARNING_READERS, learning=True),
+    "POST /learning/enrollments/{id}/lessons/{lesson_id}/complete": Op("enrollment_lesson", learning=True),
+    "POST /learning/enrollments/{id}/restart": Op("enrollment", learning=True),
+    "POST /learning/enrollments/{id}/attempts": Op("enrollment", body={"answers": {}}, learning=True),
+    "GET /learning/enrollments/{id}/attempts": Op("enrollment", readers=LEARNING_READERS, learning=True),
+    "GET /learning/attempts/{id}": Op("attempt", readers=LEARNING_READERS, learning=True),
+    "GET /learning/user-certifications": Op(readers=LEARNING_READERS, learning=True),
+    "GET /learning/user-certifications/{id}": Op("user_certification", readers=LEARNING_READERS, learning=True),
+    "POST /learning/user-certifications/{id}/revoke": Op("user_certification", body={"reason": "Matrix"}, learning=True),
+    "GET /learning/team": Op(readers=LEARNING_TEAM, learning=True),
+    "GET /learning/reports/partners": Op(readers=LEARNING_VENDOR, learning=True),
+    "GET /learning/reports/courses": Op(readers=LEARNING_VENDOR, learning=True),
+    "GET /learning/reports/paths": Op(readers=LEARNING_VENDOR, learning=True),
+    # content library: one asset for everyone, one for system integrators only (partner B), one draft
+    "GET /library/assets": Op(library=True),
+    "POST /library/assets": Op(body={"title": "Matrix asset"}, library=True),
+    "GET /library/assets/{id}": Op("asset", library=True),
+    "PATCH /library/assets/{id}": Op("asset", body={"description": "Matrix"}, library=True),
+    "POST /library/assets/{id}/publish": Op("asset", library=True),
+    "POST /library/assets/{id}/retire": Op("asset", library=True),
+    "POST /library/assets/{id}/versions": Op("asset", body={"notes": "Matrix"}, library=True),
+    "GET /library/assets/{id}/download": Op("asset", library=True),
+    "GET /library/assets/{id}/engagement": Op("asset", vendor_only=True, library=True),
+    "GET /library/engagement/partners": Op(vendor_only=True, library=True),
+    "GET /library/engagement/assets": Op(vendor_only=True, library=True),
 }
 
 
@@ -314,6 +379,8 @@ class MatrixObjects(ApiObjects):
         self.payouts = None
         self.incentives = None
         self.mapping = None
+        self.learning = None
+        self.library = None
 
     def prepare(self, op_key: str) -> None:
         """Objects only some operations need, made for those alone (they cost time)."""
@@ -325,6 +392,10 @@ class MatrixObjects(ApiObjects):
             self.incentives = _matrix_incentives(self.world)
         if op_key.split(" ", 1)[1].startswith("/mapping"):
             self.mapping = _matrix_mapping(self.world)
+        if op_key.split(" ", 1)[1].startswith("/learning"):
+            self.learning = _matrix_learning(self.world)
+        if op_key.split(" ", 1)[1].startswith("/library"):
+            self.library = _matrix_library(self.world)
 
 
 def _matrix_incentives(world) -> dict:
@@ -426,6 +497,16 @@ def object_id(objs: ApiObjects, kind: str, key: str | None) -> str:
         "match": lambda: objs.mapping["match"][key].public_id,
         "shared_population": lambda: f"{objs.partner[key].public_id}/{objs.mapping['population'][key].public_id}",
         "psi_session": lambda: objs.mapping["psi"][key].public_id,
+        # learning: catalogue rows are the vendor's, so any key names the course for everyone
+        "course": lambda: objs.learning["course"]["all"].public_id,
+        "lesson": lambda: objs.learning["lesson"]["all"],
+        "learning_path": lambda: objs.learning["path"]["all"].public_id,
+        "certification": lambda: objs.learning["certification"]["all"].public_id,
+        "enrollment": lambda: objs.learning["enrollment"][key].public_id,
+        "enrollment_lesson": lambda: objs.learning["enrollment_lesson"][key],
+        "attempt": lambda: objs.learning["attempt"][key].public_id,
+        "user_certification": lambda: objs.learning["user_certification"][key].public_id,
+        "asset": lambda: objs.library["all"].public_id,  # the vendor's: any key names the asset for everyone
     }[kind]()
 
 
@@ -496,6 +577,12 @@ def test_no_leak(world, api_client, op_key, role):
 
     if op.mapping:
         mapping_case(world, objs, client, user, role, op_key, op)
+        return
+    if op.learning:
+        learning_case(world, objs, client, user, role, op_key, op)
+        return
+    if op.library:
+        library_case(world, objs, client, user, role, op_key, op)
         return
 
     if op.vendor_only and is_partner_user:
@@ -733,3 +820,191 @@ def _assert_no_foreign_ids(resp, ids: set[str], role: str, op_key: str) -> None:
     text = resp.content.decode()
     leaked = sorted(i for i in ids if i in text)
     assert not leaked, f"{role} {op_key} shows {leaked}"
+
+
+# --- learning ----------------------------------------------------------------------------------
+
+
+def _matrix_learning(world) -> dict:
+    """Courses for everyone ("all"), for system integrators only ("si": partner B) and a draft ("draft"), each with
+    two lessons and a quiz, a path and a certification for the first two; per partner key its learner (LEARNERS)
+    completed the everyone-course (a failed attempt, then a passed one) and holds its certification."""
+    from allied.learning.models import UserCertification
+    from allied.learning.services import quiz_submit
+    from tests.learning.factories import certification, complete, course, path, wrong_answers
+
+    out = {"course": {}, "lesson": {}, "path": {}, "certification": {}, "enrollment": {}, "enrollment_lesson": {}, "attempt": {},
+           "user_certification": {}}
+    for name, audience in (("all", {}), ("si", {"partner_types": ["si"]}), ("draft", None)):
+        c = course(world.pmm, title=f"Matrix {name}", publish=audience is not None, **(audience or {}))
+        out["course"][name] = c
+        out["lesson"][name] = f"{c.public_id}/{c.lessons.first().public_id}"
+        if audience is not None:
+            out["path"][name] = path(world.pmm, [c], **audience)
+            out["certification"][name] = certification(world.pmm, out["path"][name])
+    for key, role in LEARNERS.items():
+        learner = getattr(world, role)
+        from allied.learning.services import enroll
+
+        enrollment = enroll(actor=learner, course=out["course"]["all"])
+        out["attempt"][key] = quiz_submit(actor=learner, enrollment=enrollment, answers=wrong_answers(out["course"]["all"]))
+        out["enrollment"][key] = complete(learner, out["course"]["all"])
+        out["enrollment_lesson"][key] = f"{enrollment.public_id}/{out['course']['all'].lessons.first().public_id}"
+        out["user_certification"][key] = UserCertification.objects.get(user=learner)
+    return out
+
+
+def _learning_visible(world, user, role: str, kind: str) -> tuple[list[str], list[str]]:
+    """(refs the user may reach, refs that must answer like missing ones) for a learning object kind."""
+    objs_keys = {"course": "course", "lesson": "lesson", "learning_path": "path", "certification": "certification"}
+    if kind in objs_keys:
+        names = ["all", "si", "draft"] if kind in ("course", "lesson") else ["all", "si"]
+        if role in LEARNING_VENDOR:
+            seen = set(names)
+        elif role == "finance":
+            seen = set()
+        else:
+            seen = {"all", "si"} if user.partner_id == world.partner_b.pk else {"all"}
+        return [n for n in names if n in seen], [n for n in names if n not in seen]
+    keys = ["a", "a1", "b"]
+    if role in LEARNING_VENDOR:
+        seen = set(keys)
+    elif role == "finance":
+        seen = set()
+    elif role in LEARNING_TEAM:
+        seen = visible_keys(world, user)
+    else:
+        seen = {k for k, r in LEARNERS.items() if r == role}
+    return [k for k in keys if k in seen], [k for k in keys if k not in seen]
+
+
+def _learning_ref(objs, kind: str, name: str) -> str:
+    table = {"course": "course", "learning_path": "path", "certification": "certification", "enrollment": "enrollment",
+             "attempt": "attempt", "user_certification": "user_certification"}
+    if kind in ("lesson", "enrollment_lesson"):
+        return objs.learning[kind][name]
+    return objs.learning[table[kind]][name].public_id
+
+
+def _learning_hidden_ids(world, objs, user, role: str) -> set[str]:
+    ids = set()
+    for kind in ("course", "learning_path", "certification", "enrollment", "attempt", "user_certification"):
+        _, hidden = _learning_visible(world, user, role, kind)
+        ids |= {_learning_ref(objs, kind, n) for n in hidden}
+    return ids
+
+
+def learning_case(world, objs, client, user, role: str, op_key: str, op: Op) -> None:
+    """Catalogue rows outside the user's audience (and drafts, for partners) and progress rows of other people answer
+    exactly like missing ones; rows in reach are found; reads are refused (403) to roles without learning access; no
+    answer mentions a row the user may not see."""
+    method = op_key.split(" ", 1)[0]
+    reader = op.readers is None or role in op.readers
+    hidden_ids = _learning_hidden_ids(world, objs, user, role)
+
+    def no_leak(resp):
+        if resp.status_code < 300 and resp.content:
+            text = resp.content.decode()
+            leaked = sorted(i for i in hidden_ids if i in text)
+            assert not leaked, f"{role} {op_key} shows {leaked}"
+
+    if op.obj is None:
+        m, url, body = request_for(op_key, op, None)
+        resp = call(client, m, url, body)
+        assert resp.status_code < 500, (op_key, resp.content)
+        if method == "GET":
+            assert resp.status_code == (200 if reader else 403), (role, op_key, resp.content)
+        no_leak(resp)
+        return
+
+    m, url, body = request_for(op_key, op, missing_id(PREFIX[op.obj]))
+    missing = call(client, m, url, body)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found", (role, op_key, missing.content)
+    seen, hidden = _learning_visible(world, user, role, op.obj)
+    for name in hidden:
+        m, url, body = request_for(op_key, op, _learning_ref(objs, op.obj, name))
+        foreign = call(client, m, url, body)
+        assert answer(foreign) == answer(missing), f"{role} {op_key}: {op.obj} {name} answers unlike a missing one"
+    for name in seen:
+        m, url, body = request_for(op_key, op, _learning_ref(objs, op.obj, name))
+        resp = call(client, m, url, body)
+        assert resp.status_code < 500, (op_key, resp.content)
+        assert answer(resp) != answer(missing), f"{role} {op_key}: {op.obj} {name} in reach answers as not found"
+        if method == "GET":
+            assert resp.status_code == (200 if reader else 403), (role, op_key, resp.content)
+        no_leak(resp)
+
+
+# --- content library ---------------------------------------------------------------------------
+
+
+def _matrix_library(world) -> dict:
+    """Assets for everyone ("all"), for system integrators only ("si": partner B) and a draft ("draft"), each with a
+    PDF version; every partner downloaded the asset for everyone (engagement partners must not read)."""
+    from allied.library import services
+    from tests.library.factories import asset
+
+    out = {"all": asset(world.pmm, title="Matrix all"), "si": asset(world.pmm, title="Matrix si", partner_types=["si"]),
+           "draft": asset(world.pmm, title="Matrix draft", publish=False)}
+    for user in (world.a_sales, world.a1_admin, world.b_sales):
+        services.event_record(actor=user, asset=out["all"], kind="download")
+    return out
+
+
+def _library_visible(world, user) -> tuple[list[str], list[str]]:
+    names = ["all", "si", "draft"]
+    if user.partner_id is None:
+        seen = set(names)
+    else:
+        seen = {"all", "si"} if user.partner_id == world.partner_b.pk else {"all"}
+    return [n for n in names if n in seen], [n for n in names if n not in seen]
+
+
+def library_case(world, objs, client, user, role: str, op_key: str, op: Op) -> None:
+    """Assets outside the user's audience (and drafts, for partners) answer exactly like missing ones; engagement answers
+    partners like a missing asset whatever it names; rows in reach are found; no answer mentions a hidden asset or
+    (to a partner) another partner."""
+    method = op_key.split(" ", 1)[0]
+    is_partner = user.partner_id is not None
+    seen, hidden = _library_visible(world, user)
+    hidden_ids = {objs.library[n].public_id for n in hidden}
+    if is_partner:
+        others = {world.partner_a, world.partner_a1, world.partner_b} - {user.partner}
+        hidden_ids |= {p.public_id for p in others} | {p.name for p in others}
+
+    def no_leak(resp):
+        if resp.status_code < 300 and not getattr(resp, "streaming", False) and resp.content:
+            text = resp.content.decode()
+            leaked = sorted(i for i in hidden_ids if i in text)
+            assert not leaked, f"{role} {op_key} shows {leaked}"
+
+    if op.obj is None:
+        m, url, body = request_for(op_key, op, None)
+        resp = call(client, m, url, body)
+        assert resp.status_code < 500, (op_key, resp.content)
+        if op.vendor_only and is_partner:
+            assert resp.status_code == 404 and resp.json()["error"]["code"] == "not_found", (role, op_key, resp.content)
+        elif method == "GET":
+            assert resp.status_code == 200, (role, op_key, resp.content)
+            if op_key == "GET /library/assets":
+                assert {i["id"] for i in resp.json()["items"]} == {objs.library[n].public_id for n in seen}, role
+        no_leak(resp)
+        return
+
+    m, url, body = request_for(op_key, op, missing_id(PREFIX[op.obj]))
+    missing = call(client, m, url, body)
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found", (role, op_key, missing.content)
+    for name in hidden:
+        m, url, body = request_for(op_key, op, objs.library[name].public_id)
+        assert answer(call(client, m, url, body)) == answer(missing), f"{role} {op_key}: asset {name} answers unlike a missing one"
+    for name in seen:
+        m, url, body = request_for(op_key, op, objs.library[name].public_id)
+        resp = call(client, m, url, body)
+        assert resp.status_code < 500, (op_key, resp.content)
+        if op.vendor_only and is_partner:
+            assert answer(resp) == answer(missing), f"{role} {op_key}: the vendor's engagement answers unlike a missing one"
+            continue
+        assert answer(resp) != answer(missing), f"{role} {op_key}: asset {name} in reach answers as not found"
+        if method == "GET":
+            assert resp.status_code == 200, (role, op_key, resp.content)
+        no_leak(resp)

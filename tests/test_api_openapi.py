@@ -45,7 +45,8 @@ def test_schema_names_are_unique_across_routers():
     seen: dict[str, str] = {}
     for module_name in ("allied.core.api", "allied.accounts.api", "allied.partners.api", "allied.recruitment.api",
                         "allied.tiering.api", "allied.onboarding.api", "allied.customers.api", "allied.deals.api",
-                        "allied.deals.schemas", "allied.leads.api", "allied.leads.schemas", "allied.mapping.schemas"):
+                        "allied.deals.schemas", "allied.leads.api", "allied.leads.schemas", "allied.mapping.schemas",
+                        "allied.learning.schemas"):
         module = importlib.import_module(module_name)
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, Schema) and cls.__module__ == module_name:

@@ -46,6 +46,9 @@ FUNDS_PARTNER = ("partner_admin", "partner_marketing")
 COSELL_VENDOR = ("program_admin", "cam", "pmm")
 COSELL_PARTNER = ("partner_admin", "partner_sales")
 INCENTIVE_MANAGERS = ("program_admin", "finance")
+LEARNING_VENDOR = ("program_admin", "cam", "pmm")
+LEARNING_MANAGERS = ("program_admin", "pmm")
+LIBRARY_MANAGERS = ("program_admin", "pmm")
 COVERAGE: dict[str, Row] = {
     "home": Row("member", path="/"),
     "accounts:login": Row("public", path="/login/"),
@@ -167,6 +170,44 @@ COVERAGE: dict[str, Row] = {
     "mapping:portal_overlap": Row("partner", obj="cosell_pair", perm_roles=COSELL_PARTNER),
     "mapping:portal_overlap_export": Row("partner", obj="cosell_pair_export", perm_roles=COSELL_PARTNER),
     "mapping:portal_shared_list": Row("partner", obj="partner_population", perm_roles=COSELL_PARTNER),
+    # learning: program admins, CAMs and partner marketing read the catalogue and reports, admins and PMMs edit;
+    # every partner role learns (courses for its partner type, its own attempts and certificates), partner admins see the team
+    "learning:console_courses": Row("vendor", path="/console/learning/", perm_roles=LEARNING_VENDOR),
+    "learning:console_course_new": Row("vendor", path="/console/learning/courses/new/", perm_roles=LEARNING_MANAGERS),
+    "learning:console_course": Row("vendor", obj="learning_course", perm_roles=LEARNING_VENDOR),
+    "learning:console_lesson_new": Row("vendor", obj="learning_course", perm_roles=LEARNING_MANAGERS),
+    "learning:console_lesson": Row("vendor", obj="learning_lesson", perm_roles=LEARNING_VENDOR),
+    "learning:console_lesson_file": Row("vendor", obj="learning_lesson_file", perm_roles=LEARNING_VENDOR),
+    "learning:console_quiz": Row("vendor", obj="learning_course", perm_roles=LEARNING_VENDOR),
+    "learning:console_paths": Row("vendor", path="/console/learning/paths/", perm_roles=LEARNING_VENDOR),
+    "learning:console_path": Row("vendor", obj="learning_path", perm_roles=LEARNING_VENDOR),
+    "learning:console_certifications": Row("vendor", path="/console/learning/certifications/", perm_roles=LEARNING_VENDOR),
+    "learning:console_certification": Row("vendor", obj="learning_certification", perm_roles=LEARNING_VENDOR),
+    "learning:console_reports": Row("vendor", path="/console/learning/reports/", perm_roles=LEARNING_VENDOR),
+    "learning:console_holders": Row("vendor", path="/console/learning/holders/", perm_roles=LEARNING_VENDOR),
+    "learning:console_holders_export": Row("vendor", path="/console/learning/holders.csv", perm_roles=LEARNING_VENDOR),
+    "learning:portal_home": Row("partner", path="/portal/learning/"),
+    "learning:portal_catalogue": Row("partner", path="/portal/learning/catalogue/"),
+    "learning:portal_course": Row("partner", obj="learning_course"),
+    "learning:portal_lesson": Row("partner", obj="learning_lesson"),
+    "learning:portal_lesson_file": Row("partner", obj="learning_lesson_file"),
+    "learning:portal_quiz": Row("partner", obj="learning_course"),
+    "learning:portal_attempt": Row("partner", obj="learning_attempt"),
+    "learning:portal_path": Row("partner", obj="learning_path"),
+    "learning:portal_certificates": Row("partner", path="/portal/learning/certificates/"),
+    "learning:portal_certificate_pdf": Row("partner", obj="learning_user_certification"),
+    "learning:portal_team": Row("partner", path="/portal/learning/team/", perm_roles=("partner_admin",)),
+    # content library: every vendor role reads (and sees engagement), admins and PMMs edit; partners see their audience's
+    "library:console_list": Row("vendor", path="/console/library/"),
+    "library:console_new": Row("vendor", path="/console/library/new/", perm_roles=LIBRARY_MANAGERS),
+    "library:console_export": Row("vendor", path="/console/library/engagement.csv"),
+    "library:console_asset": Row("vendor", obj="library_asset"),
+    "library:console_edit": Row("vendor", obj="library_asset", perm_roles=LIBRARY_MANAGERS),
+    "library:console_version": Row("vendor", obj="library_version"),
+    "library:portal_list": Row("partner", path="/portal/library/"),
+    "library:portal_asset": Row("partner", obj="library_asset"),
+    "library:portal_download": Row("partner", obj="library_asset"),
+    "library:portal_watch": Row("partner", "POST", obj="library_video"),
 }
 OBJECT_URLS = {
     "recruitment:detail": "/console/applications/{}/",
@@ -206,6 +247,26 @@ OBJECT_URLS = {
     "mapping:portal_overlap": "/portal/cosell/populations/{}/",  # the id is "<partner population>/overlap/<vendor population>"
     "mapping:portal_overlap_export": "/portal/cosell/populations/{}/",  # the id ends in "/export"
     "mapping:portal_shared_list": "/portal/cosell/populations/{}/",
+    "learning:console_course": "/console/learning/courses/{}/",
+    "learning:console_lesson_new": "/console/learning/courses/{}/lessons/new/",
+    "learning:console_lesson": "/console/learning/courses/{}/",  # the id is "<course>/lessons/<lesson>"
+    "learning:console_lesson_file": "/console/learning/courses/{}/",  # the id ends in "/file"
+    "learning:console_quiz": "/console/learning/courses/{}/quiz/",
+    "learning:console_path": "/console/learning/paths/{}/",
+    "learning:console_certification": "/console/learning/certifications/{}/",
+    "learning:portal_course": "/portal/learning/courses/{}/",
+    "learning:portal_lesson": "/portal/learning/courses/{}/",  # the id is "<course>/lessons/<lesson>"
+    "learning:portal_lesson_file": "/portal/learning/courses/{}/",  # the id ends in "/file"
+    "learning:portal_quiz": "/portal/learning/courses/{}/quiz/",
+    "learning:portal_attempt": "/portal/learning/courses/{}/",  # the id is "<course>/quiz/attempts/<attempt>"
+    "learning:portal_path": "/portal/learning/paths/{}/",
+    "learning:portal_certificate_pdf": "/portal/learning/certificates/{}/pdf/",
+    "library:console_asset": "/console/library/{}/",
+    "library:console_edit": "/console/library/{}/edit/",
+    "library:console_version": "/console/library/{}/",  # the id is "<asset>/versions/<version>"
+    "library:portal_asset": "/portal/library/{}/",
+    "library:portal_download": "/portal/library/{}/download/",
+    "library:portal_watch": "/portal/library/{}/watch/",
 }
 
 
@@ -255,7 +316,53 @@ def objects(world):
     _funds(world)
     _incentives(world)
     _mapping(world)
+    _learning(world)
+    _library(world)
     return world
+
+
+def _library(world) -> None:
+    """Per partner an asset (a PDF) and a video for its partner type only, published; the partners of the other
+    types must not reach them."""
+    from tests.library.factories import asset
+
+    for p in (world.partner_a, world.partner_a1, world.partner_b):
+        code = p.partner_type.code
+        asset(world.pmm, title=f"Matrix asset {code}", partner_types=[code])
+        asset(world.pmm, title=f"Matrix video {code}", kind="video", video_url="https://videos.example/matrix", partner_types=[code])
+
+
+def _library_id(kind: str, partner) -> str:
+    from allied.library.models import Asset
+
+    if kind == "library_video":
+        return Asset.objects.get(title=f"Matrix video {partner.partner_type.code}").public_id
+    a = Asset.objects.get(title=f"Matrix asset {partner.partner_type.code}")
+    return f"{a.public_id}/versions/{a.current_version.public_id}" if kind == "library_version" else a.public_id
+
+
+def _learning(world) -> None:
+    """Per partner a course for its partner type only (a text and a file lesson, a quiz), its path and certification;
+    every partner user completes its partner's course (an attempt and a certification each)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from allied.learning import services as learning
+    from tests.learning.factories import certification, complete, course, path
+
+    for p in (world.partner_a, world.partner_a1, world.partner_b):
+        c = course(world.pmm, title=f"Matrix course {p.partner_type.code}", lessons=1, publish=False, partner_types=[p.partner_type.code])
+        learning.lesson_create(actor=world.pmm, course=c, data={"title": "Slides", "kind": "file", "file": SimpleUploadedFile(
+            "slides.pdf", b"%PDF-1.4 slides", content_type="application/pdf")})
+        c = learning.course_publish(actor=world.pmm, course=c)
+        certification(world.pmm, path(world.pmm, [c], partner_types=[p.partner_type.code]))
+    for user in world.partner_users:
+        complete(user, _learning_course(user.partner))
+
+
+def _learning_course(partner):
+    from allied.learning.models import Course
+
+    return Course.objects.get(title=f"Matrix course {partner.partner_type.code}")
 
 
 def _mapping(world) -> None:
@@ -306,7 +413,11 @@ def _payouts_and_statements(world) -> None:
     statements_generate(actor=None, period_start=today - timedelta(days=30), period_end=today)
 
 
-def _object_id(kind: str, partner) -> str:
+def _object_id(kind: str, partner, user=None) -> str:
+    if kind.startswith("learning_"):
+        return _learning_id(kind, partner, user)
+    if kind.startswith("library_"):
+        return _library_id(kind, partner)
     if kind == "partner":
         return partner.public_id
     if kind in ("partner_task", "vendor_task"):
@@ -360,6 +471,30 @@ def _object_id(kind: str, partner) -> str:
     raise AssertionError(kind)
 
 
+def _learning_id(kind: str, partner, user) -> str:
+    """Learning objects: the catalogue by the partner's type; attempts and certificates are the requesting user's own
+    (for another partner: any of its users')."""
+    from allied.learning.models import LearningPath, QuizAttempt, UserCertification
+
+    course = _learning_course(partner)
+    learner = {"user": user} if user is not None and user.partner_id == partner.pk else {"partner": partner}
+    if kind == "learning_course":
+        return course.public_id
+    if kind in ("learning_lesson", "learning_lesson_file"):
+        lesson = course.lessons.get(kind="file")
+        return f"{course.public_id}/lessons/{lesson.public_id}" + ("/file" if kind.endswith("_file") else "")
+    if kind == "learning_path":
+        return LearningPath.objects.get(steps__course=course).public_id
+    if kind == "learning_certification":
+        return LearningPath.objects.get(steps__course=course).certifications.get().public_id
+    if kind == "learning_attempt":
+        attempt = QuizAttempt.objects.filter(**{f"enrollment__{k}": v for k, v in learner.items()}, enrollment__course=course).first()
+        return f"{course.public_id}/quiz/attempts/{attempt.public_id}"
+    if kind == "learning_user_certification":
+        return UserCertification.objects.filter(**learner).first().public_id
+    raise AssertionError(kind)
+
+
 def _foreign_partner(world, user):
     """A partner outside this user's scope (vendors see all, so any other partner)."""
     if user is None or user.partner_id is None:
@@ -394,7 +529,7 @@ def test_page_matrix(objects, client, role):
             variants = {
                 "foreign": OBJECT_URLS[name].format(_object_id(row.obj, _foreign_partner(world, user))),
                 "missing": OBJECT_URLS[name].format(MISSING),
-                "own": OBJECT_URLS[name].format(_object_id(row.obj, own_partner)),
+                "own": OBJECT_URLS[name].format(_object_id(row.obj, own_partner, user)),
             }
         else:
             variants = {"own": row.path}

@@ -11,8 +11,8 @@ from tests.conftest import PASSWORD
 from .conftest import login, logout, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CONSOLE_PAGES = ["Home", "Partners", "Recruitment", "Onboarding", "Tiers", "Program", "Locator", "Audit"]
-PORTAL_PAGES = ["Home", "Onboarding", "My tier", "Company profile", "Team", "Sub-partners"]
+CONSOLE_PAGES = ["Home", "Partners", "Learning", "Recruitment", "Onboarding", "Tiers", "Program", "Locator", "Audit"]
+PORTAL_PAGES = ["Home", "Learning", "Onboarding", "My tier", "Company profile", "Team", "Sub-partners"]
 
 PROBLEMS_JS = """() => {
   const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";

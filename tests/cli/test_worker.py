@@ -15,7 +15,7 @@ def test_first_call_enqueues_every_job_then_none(db):
     now = timezone.now()
     assert schedule_due_jobs(now) == ALL == ["outbox_deliver", "onboarding_overdue_alert", "tier_evaluate", "deals_housekeeping",
                                              "leads_housekeeping", "leads_retry", "incentives_release", "funds_housekeeping",
-                                             "mapping_housekeeping"]
+                                             "mapping_housekeeping", "learning_housekeeping"]
     assert schedule_due_jobs(now) == []
     assert schedule_due_jobs(now + timedelta(seconds=30)) == []
     assert {r.name: r.last_run_at for r in ScheduledRun.objects.all()} == {name: now for name in ALL}

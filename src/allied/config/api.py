@@ -62,6 +62,8 @@ def _mount() -> None:
     from allied.incentives.api import router as incentives_router
     from allied.leads.api import router as leads_router
     from allied.leads.api import settings_router as lead_routing_router
+    from allied.learning.api import router as learning_router
+    from allied.library.api import router as library_router
     from allied.mapping.api import router as mapping_router
     from allied.mapping.api_private import router as private_mapping_router
     from allied.onboarding.api import router as onboarding_router
@@ -83,6 +85,8 @@ def _mount() -> None:
     api.add_router("/lead-routing", lead_routing_router)
     api.add_router("/mapping", mapping_router)
     api.add_router("/mapping", private_mapping_router)
+    api.add_router("/learning", learning_router)
+    api.add_router("/library", library_router)
     # money: each router declares its own paths (/fund-periods, /fund-requests, /claims, /incentive-rules,
     # /incentive-events, /earnings, /payout-runs, /payouts, /statements, ...)
     api.add_router("/", funds_router)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "allied.incentives",
     "allied.payouts",
     "allied.mapping",
+    "allied.learning",
+    "allied.library",
     "allied.web",
     "allied.cli",
 ]

@@ -36,6 +36,8 @@ from allied.tiering.services import tier_evaluate
 
 from .deals import deal_mix_partner, seed_deals
 from .leads import seed_leads
+from .learning import seed_learning
+from .library import seed_library
 from .mapping import seed_mapping
 from .money import seed_money
 from .names import CORES, COUNTRIES, FIRST, LAST, NEWS, PREFIXES, SUFFIXES
@@ -63,6 +65,13 @@ class SeedResult:
     mapped_accounts: int = 0  # partner account lists for co-selling
     account_matches: int = 0
     mapping_s: float = 0.0
+    courses: int = 0  # the learning catalogue
+    course_completions: int = 0
+    certifications_held: int = 0  # active certifications of partner users
+    learning_s: float = 0.0
+    assets: int = 0  # the content library
+    asset_events: int = 0  # partner views and downloads
+    library_s: float = 0.0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (email, password, who)
 
 
@@ -123,7 +132,8 @@ def _vendor_users(password_hash: str, n_partners: int) -> tuple[User, list[User]
 
 @transaction.atomic
 def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int], None] | None = None,
-                   money: bool = True, mapping: bool = True) -> SeedResult:
+                   money: bool = True, mapping: bool = True, learning: bool = True,
+                   library: bool = True) -> SeedResult:
     """Create ``partners`` partners with users, history, applications, onboarding, customer accounts and deal
     registrations. Idempotent per empty DB. ``progress(stage, n)`` reports ``3 * partners`` units in all."""
     progress = progress or (lambda stage, n: None)
@@ -350,6 +360,22 @@ def seed_ecosystem(*, partners: int, seed: int = 1, progress: Callable[[str, int
         res.mapped_accounts, res.account_matches, res.mapping_s = mapped.accounts, mapped.matches, time.perf_counter() - started
         res.deals += mapped.deal_rooms  # co-sell deal rooms are deal registrations too
         res.leads += mapped.leads  # and co-sell leads are leads
+
+    # 8e. Learning: the academy's catalogue, and the courses, quiz attempts and certifications of partner users (the
+    #     trainings and certifications of step 2, now with the people who earned them).
+    learning_rng = random.Random(g.rng.getrandbits(64))
+    if learning:
+        started = time.perf_counter()
+        learned = seed_learning(rng=learning_rng, now=now, partners=rows, admin=admin)
+        res.courses, res.course_completions, res.certifications_held = learned.courses, learned.completions, learned.active
+        res.learning_s = time.perf_counter() - started
+
+    # 8f. The content library: assets with versions, and a year of partner views and downloads.
+    library_rng = random.Random(g.rng.getrandbits(64))
+    if library:
+        started = time.perf_counter()
+        shelf = seed_library(rng=library_rng, now=now, partners=rows, strengths=strengths, actor=admin)
+        res.assets, res.asset_events, res.library_s = shelf.assets, shelf.events, time.perf_counter() - started
 
     # 9. A first evaluation, as the nightly job would have run: proposals for the CAMs to decide.
     tier_evaluate(actor=None)

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("allied.incentives.urls")),
     path("", include("allied.payouts.urls")),
     path("", include("allied.mapping.urls")),
+    path("", include("allied.learning.urls")),
+    path("", include("allied.library.urls")),
     path("", include(web_patterns)),
     # Uploaded logos. Behind a reverse proxy, serve MEDIA_ROOT there instead (docs/operations.md).
     re_path(r"^media/(?P<path>logos/[\w.-]+)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),

@@ -33,7 +33,8 @@ class Command(BaseCommand):
             f"Seeded {result.partners} partners, {result.users} partner users, {result.achievements} history records, "
             f"{result.tasks} onboarding tasks, {result.applications} applications, {result.accounts} customer accounts, "
             f"{result.deals} deal registrations, {result.leads} leads, {result.mapped_accounts} partner accounts mapped "
-            f"({result.account_matches} matches, {result.mapping_s:.1f}s) in {elapsed:.1f}s."
+            f"({result.account_matches} matches, {result.mapping_s:.1f}s), {result.courses} courses with {result.course_completions} "
+            f"completions and {result.certifications_held} active certifications ({result.learning_s:.1f}s) in {elapsed:.1f}s."
         )
         self.stdout.write("Demo logins:")
         for email, password, who in result.logins:

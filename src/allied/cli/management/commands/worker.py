@@ -13,6 +13,7 @@ from allied.deals.tasks import deals_housekeeping_task
 from allied.funds.tasks import funds_housekeeping_task
 from allied.incentives.tasks import incentives_release_task
 from allied.leads.tasks import leads_housekeeping_task, leads_retry_task
+from allied.learning.tasks import learning_housekeeping_task
 from allied.mapping.services import mapping_runs_resume
 from allied.mapping.tasks import mapping_housekeeping_task
 from allied.onboarding.tasks import onboarding_overdue_alert_task
@@ -29,6 +30,7 @@ SCHEDULE = [
     ("incentives_release", timedelta(hours=1), incentives_release_task),
     ("funds_housekeeping", timedelta(hours=24), funds_housekeeping_task),
     ("mapping_housekeeping", timedelta(hours=1), mapping_housekeeping_task),
+    ("learning_housekeeping", timedelta(hours=24), learning_housekeeping_task),
 ]
 
 
