@@ -119,10 +119,12 @@ def test_restart_and_revoke(world, api_client):
     certification(world.pmm, path(world.pmm, [c]))
     e = complete(world.a_sales, c)
     client = api_client.as_user(world.a_sales)
+    assert client.post(f"{L}/enrollments/{e.public_id}/restart").status_code == 409  # the certification is not due
+    held = UserCertification.objects.get()
+    UserCertification.objects.filter(pk=held.pk).update(expires_at=timezone.now() + timedelta(days=3))  # reminder window open
     resp = client.post(f"{L}/enrollments/{e.public_id}/restart")
     assert resp.status_code == 200 and resp.json()["completed_at"] is None and resp.json()["progress"]["lessons_done"] == 0
-    assert client.post(f"{L}/enrollments/{e.public_id}/restart").status_code == 409
-    held = UserCertification.objects.get()
+    assert client.post(f"{L}/enrollments/{e.public_id}/restart").status_code == 409  # not completed again yet
     assert client.post(f"{L}/user-certifications/{held.public_id}/revoke", {"reason": "x"}).status_code == 403
     resp = api_client.as_user(world.pmm).post(f"{L}/user-certifications/{held.public_id}/revoke", {"reason": ""})
     assert resp.status_code == 400 and error_fields(resp) == ["reason"]

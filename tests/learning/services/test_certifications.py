@@ -93,16 +93,18 @@ def test_recertification_writes_a_new_row_and_ends_the_old_one(world, setup):
     # completing again before the reminder window opens earns nothing
     services.certifications_check(world.a_sales)
     assert UserCertification.objects.count() == 1
-    # the window opens: the learner restarts the course and completes it again
-    window = first.expires_at - timedelta(days=cert.remind_days_before) + timedelta(days=1)
+    # not due yet: taking the course again is refused (it would only count the same training twice)
     e = required.enrollments.get(user=world.a_sales)
+    with pytest.raises(Conflict):
+        services.enrollment_restart(actor=world.a_sales, enrollment=e)
+    # the reminder window opens: the learner restarts the course and completes it again
+    UserCertification.objects.filter(pk=first.pk).update(expires_at=timezone.now() + timedelta(days=cert.remind_days_before - 1))
     e = services.enrollment_restart(actor=world.a_sales, enrollment=e)
-    type(e).objects.filter(pk=e.pk).update(started_at=window - timedelta(hours=1))
-    e.refresh_from_db()
     for lesson in required.lessons.all():
         services.lesson_complete(actor=world.a_sales, enrollment=e, lesson=lesson)
     from tests.learning.factories import right_answers
 
+    window = timezone.now()
     services.quiz_submit(actor=world.a_sales, enrollment=e, answers=right_answers(required), now=window)
     second = UserCertification.objects.order_by("-pk").first()
     first.refresh_from_db()
@@ -110,6 +112,21 @@ def test_recertification_writes_a_new_row_and_ends_the_old_one(world, setup):
     assert second.expires_at == services.add_months(window, 12)
     assert first.achievement.expires_at == window
     assert _active(world.partner_a, window + timedelta(seconds=1)) == 1
+
+
+def test_a_revoked_certification_needs_the_courses_again(world, setup):
+    required, _, cert = setup
+    complete(world.a_sales, required)
+    held = UserCertification.objects.get()
+    services.user_certification_revoke(actor=world.pmm, user_certification=held, reason="Shared quiz answers")
+    # another completion (any course) does not bring it back from the completions that earned it
+    services.certifications_check(world.a_sales)
+    complete(world.a_sales, course(world.pmm))
+    assert list(UserCertification.objects.values_list("status", flat=True)) == [CertStatus.REVOKED]
+    # taking the required course again after the revocation earns it anew
+    e = services.enrollment_restart(actor=world.a_sales, enrollment=required.enrollments.get(user=world.a_sales))
+    complete(world.a_sales, required)
+    assert UserCertification.objects.filter(status=CertStatus.ACTIVE).count() == 1 and e.pk
 
 
 def test_revoke_ends_it_at_once(world, setup):

@@ -12,7 +12,15 @@ from allied.learning.models import LessonProgress
 from allied.partners.facts import trainings_12m
 from allied.partners.models import Achievement, AchievementKind
 from allied.program.models import Tier
-from tests.learning.factories import complete, course, quiz_data, right_answers, wrong_answers
+from tests.learning.factories import (
+    certification,
+    complete,
+    course,
+    path,
+    quiz_data,
+    right_answers,
+    wrong_answers,
+)
 
 
 def _question(c, kind):
@@ -179,10 +187,23 @@ def test_completion_writes_a_training_achievement_that_the_tier_fact_counts(worl
     assert e2.completed_at and Achievement.objects.filter(kind=AchievementKind.TRAINING, partner=world.partner_a).count() == 2
 
 
+def test_a_completed_course_cannot_be_retaken_without_a_renewal_due(world):
+    c = course(world.pmm)
+    e = complete(world.a_sales, c)  # no certification at all: a re-take would count the same training twice
+    with pytest.raises(Conflict):
+        services.enrollment_restart(actor=world.a_sales, enrollment=e)
+    certification(world.pmm, path(world.pmm, [c]))  # earned now, valid a year: not due
+    services.certifications_check(world.a_sales)
+    with pytest.raises(Conflict):
+        services.enrollment_restart(actor=world.a_sales, enrollment=e)
+
+
 def test_restart_clears_lessons_and_gives_a_new_round_of_attempts(world):
     c = course(world.pmm, quiz=quiz_data(max_attempts=1))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict):  # not completed
         services.enrollment_restart(actor=world.a_sales, enrollment=services.enroll(actor=world.a_sales, course=c))
+    # a certification valid one month with reminders 60 days ahead is due for renewal as soon as it is earned
+    certification(world.pmm, path(world.pmm, [c]), validity_months=1, remind_days_before=60)
     e = complete(world.a_sales, c)
     e = services.enrollment_restart(actor=world.a_sales, enrollment=e)
     assert e.completed_at is None and not e.lessons_done.exists() and e.attempts.count() == 1

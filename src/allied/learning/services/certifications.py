@@ -34,12 +34,32 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 
 def renewal_opens_at(held: UserCertification) -> datetime | None:
-    """When completions start counting towards the next certification after ``held``."""
+    """When completions start counting towards the next certification after ``held``.
+
+    For a revoked certification, the moment it was revoked (its achievement's end): only courses completed
+    after that count, so a revoked certification is never awarded again from the completions that earned it."""
     if held.status == CertStatus.REVOKED:
-        return held.earned_at
+        ended = Achievement.objects.filter(pk=held.achievement_id).values_list("expires_at", flat=True).first()
+        return ended or held.earned_at
     if held.expires_at is None:
         return None  # never expires: nothing to renew
     return held.expires_at - timedelta(days=held.certification.remind_days_before)
+
+
+def renewal_due(user, course, *, now=None) -> bool:
+    """May ``user`` take ``course`` again? Only when a certification it counts towards is due for renewal: the
+    person's latest copy is expired, revoked, or inside its reminder window. Otherwise a re-take would only
+    count the same training twice."""
+    now = now or timezone.now()
+    latest: dict[int, UserCertification] = {}
+    for held in (UserCertification.objects.filter(user=user, certification__path__steps__course=course)
+                 .select_related("certification").order_by("earned_at", "pk")):
+        latest[held.certification_id] = held
+    for held in latest.values():
+        opens = renewal_opens_at(held)
+        if held.status != CertStatus.ACTIVE or (opens is not None and opens <= now):
+            return True
+    return False
 
 
 def _end_achievement(held: UserCertification, when: datetime) -> None:
@@ -77,7 +97,8 @@ def certifications_check(user, *, now=None) -> list[UserCertification]:
             since = renewal_opens_at(previous)
             if since is None:
                 continue
-        if since is not None and any(completed[c] < since for c in courses):
+        if since is not None and any(completed[c] < since or (previous.status == CertStatus.REVOKED and completed[c] <= since)
+                                     for c in courses):
             continue
         earned.append(_certify(user, cert, previous, now))
     return earned

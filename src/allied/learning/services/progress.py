@@ -20,6 +20,7 @@ from allied.partners.models import Achievement, AchievementKind
 
 from ..audience import audience_filter, learner
 from ..models import Course, Enrollment, Lesson, LessonProgress, QuestionKind, Quiz, QuizAttempt
+from .certifications import renewal_due
 
 
 def _require_learner(actor, enrollment: Enrollment) -> None:
@@ -52,6 +53,9 @@ def enrollment_restart(*, actor, enrollment: Enrollment) -> Enrollment:
     _require_learner(actor, enrollment)
     if enrollment.completed_at is None:
         raise Conflict("The course is not completed yet; carry on where you are.", field="enrollment")
+    if not renewal_due(enrollment.user, enrollment.course):
+        raise Conflict("The course can be taken again once a certification it counts towards is due for renewal.",
+                       field="enrollment")
     before = {"completed_at": enrollment.completed_at, "started_at": enrollment.started_at}
     enrollment.lessons_done.all().delete()
     enrollment.started_at, enrollment.completed_at, enrollment.achievement = timezone.now(), None, None

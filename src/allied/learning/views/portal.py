@@ -85,14 +85,7 @@ def _course_context(user, course) -> dict:
 
 def _can_restart(user, course, enrollment) -> bool:
     """A completed course may be taken again once a certification it counts towards is due for renewal."""
-    if enrollment is None or enrollment.completed_at is None:
-        return False
-    now = timezone.now()
-    for held in selectors.certification_holders(actor=user, user_public_id=user.public_id).filter(
-            certification__path__steps__course=course).order_by("-earned_at"):
-        if _renewal(held, now)["due"]:
-            return True
-    return False
+    return enrollment is not None and enrollment.completed_at is not None and services.renewal_due(user, course)
 
 
 @learner_required
