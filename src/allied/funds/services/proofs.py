@@ -1,18 +1,15 @@
 """Proof-of-performance uploads: checked by extension, by content and by size, stored under claims/."""
 
-import csv
 import hashlib
-import io
-import zipfile
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
 
 from allied.core.audit import audit_record
 from allied.core.errors import Conflict, DomainError, PermissionDenied
 from allied.core.ids import new_public_id
+from allied.core.uploads import content_matches
 
 from ..models import ClaimProof, ClaimStatus, FundClaim, ProofKind
 from .requests import can_request
@@ -31,42 +28,6 @@ MAX_PROOFS_PER_CLAIM = 20
 
 def max_proof_bytes() -> int:
     return int(getattr(settings, "ALLIED_PROOF_MAX_BYTES", 10 * 1024 * 1024))
-
-
-def _content_ok(ext: str, raw: bytes) -> bool:
-    if ext == "pdf":
-        return raw[:1024].lstrip().startswith(b"%PDF-") and b"%%EOF" in raw[-2048:]
-    if ext in ("png", "jpg", "jpeg"):
-        try:
-            with Image.open(io.BytesIO(raw)) as img:
-                img.verify()
-                fmt = img.format
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            return False
-        return fmt == ("PNG" if ext == "png" else "JPEG")
-    if ext == "csv":
-        if b"\x00" in raw:
-            return False
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                return False
-        try:
-            rows = list(csv.reader(io.StringIO(text[:65536])))
-        except csv.Error:
-            return False
-        return bool(rows) and any(cell.strip() for cell in rows[0])
-    if ext == "xlsx":
-        try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as z:
-                names = set(z.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return False
-        return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
-    return False
 
 
 def proof_validate(upload, *, field: str = "file") -> tuple[str, str, bytes]:
@@ -88,7 +49,7 @@ def proof_validate(upload, *, field: str = "file") -> tuple[str, str, bytes]:
         raise DomainError(f"A proof file is at most {limit // (1024 * 1024)} MB.", field=field)
     if not raw:
         raise DomainError("The file is empty.", field=field)
-    if not _content_ok(ext, raw):
+    if not content_matches(ext, raw):
         raise DomainError(f"This is not a valid .{ext} file.", field=field)
     safe = "".join(c if c.isalnum() or c in "._- " else "_" for c in name)[-150:]
     return safe, PROOF_TYPES[ext], raw
